@@ -1,0 +1,421 @@
+package pypi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// Options configures a Client. The zero value of every field but BaseURL
+// means the documented default.
+type Options struct {
+	// BaseURL is the index base (SPEC §2 --index-url), such as
+	// "https://pypi.org". A trailing "/simple" or "/simple/" is dropped, as
+	// pip users habitually pass the simple index URL.
+	BaseURL string
+
+	// HTTPClient sends the requests. nil means our own transport with
+	// connect, TLS and response-header timeouts and connection reuse. A
+	// given client is copied and its CheckRedirect replaced by ours, so the
+	// redirect rules of SPEC §9 hold whatever the caller passes.
+	HTTPClient *http.Client
+
+	// Concurrency is the most requests in flight (SPEC §2 --concurrency);
+	// default DefaultConcurrency.
+	Concurrency int
+
+	// UserAgent is sent on every request (SPEC §9); default "pyverify".
+	UserAgent string
+
+	// MaxTries bounds how often a request is sent on connection errors, 429
+	// and 5xx; default DefaultMaxTries.
+	MaxTries int
+
+	// StallTimeout is how long a request may make no progress before it
+	// fails with ErrStalled; default DefaultStallTimeout. It is not a limit
+	// on the total duration of a download.
+	StallTimeout time.Duration
+
+	// Sleep waits between tries. It must return ctx.Err() promptly when ctx
+	// ends. nil means a real timer. Tests inject a recorder.
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	// Logf, if set, is told about each request and each retry (verbose mode).
+	Logf func(format string, args ...any)
+}
+
+// Client talks to a Warehouse-compatible index: the JSON API, the Integrity
+// API and the file host. It is safe for concurrent use; one Client should be
+// shared by all work (SPEC §9 "one shared HTTP client").
+type Client struct {
+	base      *url.URL
+	hc        *http.Client
+	sem       *semaphore.Weighted
+	ua        string
+	maxTries  int
+	stall     time.Duration
+	sleep     func(ctx context.Context, d time.Duration) error
+	logf      func(format string, args ...any)
+	now       func() time.Time
+	jitterMu  sync.Mutex
+	jitterRng *rand.Rand
+}
+
+// NewClient validates o and returns a Client. BaseURL must be an absolute
+// http or https URL without query or fragment.
+func NewClient(o Options) (*Client, error) {
+	base, err := parseBaseURL(o.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:      base,
+		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
+		ua:        o.UserAgent,
+		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
+		stall:     o.StallTimeout,
+		sleep:     o.Sleep,
+		logf:      o.Logf,
+		now:       time.Now,
+		jitterRng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+	}
+	if c.ua == "" {
+		c.ua = "pyverify"
+	}
+	if c.stall <= 0 {
+		c.stall = DefaultStallTimeout
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	if c.logf == nil {
+		c.logf = func(string, ...any) {}
+	}
+	if o.HTTPClient != nil {
+		hc := *o.HTTPClient // shallow copy: shares the transport and its connections
+		c.hc = &hc
+	} else {
+		c.hc = &http.Client{Transport: newTransport(orDefault(o.Concurrency, DefaultConcurrency))}
+	}
+	c.hc.CheckRedirect = checkRedirect
+	return c, nil
+}
+
+// BaseURL returns the index base URL in use, without a trailing slash and
+// without pip's "/simple" suffix.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// parseBaseURL implements SPEC §2 --index-url: http(s) only, "/simple" or
+// "/simple/" dropped.
+func parseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, errors.New("index url: empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("index url %q: %w", s, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("index url %q: scheme must be http or https", s)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("index url %q: no host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("index url %q: must not have credentials, query or fragment", s)
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	p = strings.TrimSuffix(p, "/simple")
+	u.Path = strings.TrimSuffix(p, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// endpoint builds base + segments, each segment path-escaped, so that a
+// project or filename can never add path elements or a query.
+func (c *Client) endpoint(segments ...string) string {
+	var b strings.Builder
+	b.WriteString(c.base.String())
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+func newTransport(conc int) *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   ConnectTimeout,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   TLSHandshakeTimeout,
+		ResponseHeaderTimeout: ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          conc * 2,
+		MaxIdleConnsPerHost:   conc,
+	}
+}
+
+// checkRedirect enforces SPEC §9: redirects only to http(s), never from
+// https to http (anywhere in the chain), and a bounded number of hops.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= MaxRedirects {
+		return fmt.Errorf("%w: more than %d redirects", ErrRedirect, MaxRedirects)
+	}
+	switch req.URL.Scheme {
+	case "https":
+	case "http":
+		for _, v := range via {
+			if v.URL.Scheme == "https" {
+				return fmt.Errorf("%w: from https %s to http %s", ErrRedirect, v.URL, req.URL)
+			}
+		}
+	default:
+		return fmt.Errorf("%w: to %s (scheme %q)", ErrRedirect, req.URL, req.URL.Scheme)
+	}
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// get sends a GET for rawURL, retrying connection errors, stalls before the
+// headers, 429 and 5xx with exponential backoff and jitter, honouring
+// Retry-After (SPEC §9). It returns the first response with any other status;
+// its Body holds one unit of the concurrency semaphore until closed and fails
+// with ErrStalled when no bytes arrive for the stall timeout.
+func (c *Client) get(ctx context.Context, rawURL, accept string, identity bool) (*http.Response, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("GET %s: scheme must be http or https", rawURL)
+	}
+	var last error
+	for try := 1; ; try++ {
+		resp, retryAfter, err := c.try(ctx, rawURL, accept, identity)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("GET %s: %w", rawURL, ctx.Err())
+		}
+		var rerr *retryable
+		if !errors.As(err, &rerr) {
+			return nil, err
+		}
+		last = rerr.err
+		if try >= c.maxTries {
+			return nil, &NetworkError{URL: rawURL, Tries: try, Err: last}
+		}
+		d := retryAfter
+		if d < 0 {
+			d = c.backoff(try)
+		}
+		c.logf("retry %d/%d in %v: %v", try+1, c.maxTries, d, last)
+		if err := c.sleep(ctx, d); err != nil {
+			return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+	}
+}
+
+// retryable marks a failure that another try may cure.
+type retryable struct{ err error }
+
+func (r *retryable) Error() string { return r.err.Error() }
+
+// backoff returns the jittered exponential delay before try+1.
+func (c *Client) backoff(try int) time.Duration {
+	d := BaseBackoff << (try - 1)
+	if d > MaxBackoff || d <= 0 {
+		d = MaxBackoff
+	}
+	c.jitterMu.Lock()
+	j := time.Duration(c.jitterRng.Int64N(int64(d)/2 + 1))
+	c.jitterMu.Unlock()
+	return d/2 + j
+}
+
+// try sends one request. retryAfter is -1 when the server named no delay.
+func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) (_ *http.Response, retryAfter time.Duration, _ error) {
+	if err := c.sem.Acquire(ctx, 1); err != nil {
+		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	timer := time.AfterFunc(c.stall, func() { cancel(ErrStalled) })
+	release := func() {
+		timer.Stop()
+		cancel(nil)
+		c.sem.Release(1)
+	}
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		release()
+		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	req.Header.Set("User-Agent", c.ua)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	if identity {
+		// Artifacts are hashed as stored: never let the transport decompress.
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	c.logf("GET %s", rawURL)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		stalled := errors.Is(context.Cause(reqCtx), ErrStalled)
+		release()
+		switch {
+		case ctx.Err() != nil:
+			return nil, -1, fmt.Errorf("GET %s: %w", rawURL, ctx.Err())
+		case stalled:
+			return nil, -1, &retryable{fmt.Errorf("GET %s: no response headers within %v: %w", rawURL, c.stall, ErrStalled)}
+		case errors.Is(err, ErrRedirect):
+			return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+		return nil, -1, &retryable{err} // *url.Error names the URL
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxErrorBodySize))
+		resp.Body.Close()
+		release()
+		ra := c.retryAfter(resp.Header.Get("Retry-After"))
+		se := &StatusError{Code: resp.StatusCode, URL: rawURL}
+		if ra >= 0 {
+			se.RetryAfter = ra
+		}
+		return nil, ra, &retryable{se}
+	}
+	timer.Reset(c.stall) // headers were progress
+	resp.Body = &body{
+		rc:      resp.Body,
+		url:     rawURL,
+		parent:  ctx,
+		reqCtx:  reqCtx,
+		timer:   timer,
+		stall:   c.stall,
+		release: release,
+	}
+	return resp, -1, nil
+}
+
+// retryAfter parses a Retry-After header (delay-seconds or an HTTP date),
+// capped at MaxRetryAfter; -1 when absent or unparsable.
+func (c *Client) retryAfter(h string) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return -1
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
+		if secs < 0 {
+			return -1
+		}
+		if secs > int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter
+		}
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = t.Sub(c.now())
+	} else {
+		return -1
+	}
+	return min(max(d, 0), MaxRetryAfter)
+}
+
+// body wraps a response body: it restarts the stall timer on every byte
+// received, turns a stall or interruption into a *NetworkError naming the
+// URL, and releases the request's semaphore unit exactly once on Close.
+type body struct {
+	rc      io.ReadCloser
+	url     string
+	parent  context.Context
+	reqCtx  context.Context
+	timer   *time.Timer
+	stall   time.Duration
+	release func()
+	once    sync.Once
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.stall)
+	}
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	switch {
+	case b.parent.Err() != nil:
+		err = fmt.Errorf("GET %s: %w", b.url, b.parent.Err())
+	case errors.Is(context.Cause(b.reqCtx), ErrStalled):
+		err = &NetworkError{URL: b.url, Tries: 1, Err: fmt.Errorf("GET %s: no data for %v: %w", b.url, b.stall, ErrStalled)}
+	default:
+		err = &NetworkError{URL: b.url, Tries: 1, Err: fmt.Errorf("GET %s: reading body: %w", b.url, err)}
+	}
+	return n, err
+}
+
+func (b *body) Close() error {
+	err := b.rc.Close()
+	b.once.Do(b.release)
+	return err
+}
+
+// readAll reads a metadata response of at most limit bytes, closing it.
+func readAll(resp *http.Response, rawURL string, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("GET %s: %d bytes exceeds the %d-byte limit: %w", rawURL, resp.ContentLength, limit, ErrTooLarge)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err // body errors name the URL
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("GET %s: response exceeds the %d-byte limit: %w", rawURL, limit, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// statusError consumes and closes an unexpected response.
+func statusError(resp *http.Response, rawURL string) *StatusError {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxErrorBodySize))
+	resp.Body.Close()
+	return &StatusError{Code: resp.StatusCode, URL: rawURL}
+}

@@ -1,0 +1,58 @@
+package pypi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// Download streams the bytes of f into w and returns how many were written
+// (SPEC §4.2). The caller hashes what it receives: nothing is buffered whole
+// and nothing is written to disk here. At most f.Size+1 bytes are read: a
+// response larger than f.Size fails with ErrTooLarge (SPEC §9 "cut off and
+// failed"), a complete response shorter than f.Size with ErrTruncated. Both
+// are evidence about the served bytes. A transfer that breaks off or stalls
+// is a *NetworkError. Failures before the first byte are retried like any
+// request; once bytes went to w the download is not retried.
+func (c *Client) Download(ctx context.Context, f File, w io.Writer) (n int64, err error) {
+	resp, err := c.get(ctx, f.URL, "", true)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, statusError(resp, f.URL)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength > f.Size {
+		return 0, fmt.Errorf("GET %s: server announces %d bytes, index declared %d: %w", f.URL, resp.ContentLength, f.Size, ErrTooLarge)
+	}
+	r := io.LimitReader(resp.Body, f.Size+1)
+	buf := make([]byte, 32<<10)
+	for {
+		m, rerr := r.Read(buf)
+		if m > 0 {
+			k, werr := w.Write(buf[:m])
+			n += int64(k)
+			if werr == nil && k < m {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				return n, fmt.Errorf("download %s: write: %w", f.URL, werr)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return n, rerr // body errors name the URL
+		}
+	}
+	switch {
+	case n > f.Size:
+		return n, fmt.Errorf("GET %s: more than the %d bytes the index declared: %w", f.URL, f.Size, ErrTooLarge)
+	case n < f.Size:
+		return n, fmt.Errorf("GET %s: got %d of the %d bytes the index declared: %w", f.URL, n, f.Size, ErrTruncated)
+	}
+	return n, nil
+}

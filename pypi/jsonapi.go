@@ -1,0 +1,242 @@
+package pypi
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Project is a project as the JSON API's /pypi/<project>/json describes it.
+type Project struct {
+	// Name is the project name as the index spells it (info.name).
+	Name string
+	// Releases maps each version, spelled as the index spells it, to the
+	// files of that release (possibly none).
+	Releases map[string][]File
+}
+
+// Release is one release as /pypi/<project>/<version>/json describes it
+// (SPEC §4.1).
+type Release struct {
+	Name         string // info.name, as the index spells it
+	Version      string // info.version, as the index spells it
+	Yanked       bool   // the release is yanked (PEP 592)
+	YankedReason string // why, if the index says
+	Files        []File // the release's files (the document's "urls")
+}
+
+// File is one distribution file of a release, as the JSON API lists it.
+type File struct {
+	Filename       string    // distribution filename
+	URL            string    // absolute http(s) URL of the bytes
+	PackageType    string    // "bdist_wheel", "sdist", ...
+	Size           int64     // declared size in bytes (SPEC §9 cuts a download off beyond it)
+	SHA256         string    // declared sha256, lowercase hex (SPEC §4.1)
+	RequiresPython string    // requires_python, "" if none
+	Yanked         bool      // the file is yanked (PEP 592)
+	YankedReason   string    // why, if the index says
+	UploadTime     time.Time // upload_time_iso_8601; zero if the index gives none
+}
+
+// Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
+func (c *Client) Project(ctx context.Context, project string) (*Project, error) {
+	u := c.endpoint("pypi", project, "json")
+	data, err := c.getJSON(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return decodeProject(u, data)
+}
+
+// Release fetches GET <base>/pypi/<project>/<version>/json (SPEC §4.1). A
+// 404 (unknown project or version) is ErrNotFound.
+func (c *Client) Release(ctx context.Context, project, version string) (*Release, error) {
+	u := c.endpoint("pypi", project, version, "json")
+	data, err := c.getJSON(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRelease(u, data)
+}
+
+func (c *Client) getJSON(ctx context.Context, u string) ([]byte, error) {
+	resp, err := c.get(ctx, u, "application/json", false)
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return readAll(resp, u, MaxJSONDocumentSize)
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, statusError(resp, u))
+	default:
+		return nil, statusError(resp, u)
+	}
+}
+
+// wire types: only the fields we use. Unknown fields are ignored, as the
+// JSON API adds fields over time.
+type jsonInfo struct {
+	Name         string  `json:"name"`
+	Version      string  `json:"version"`
+	Yanked       bool    `json:"yanked"`
+	YankedReason *string `json:"yanked_reason"`
+}
+
+type jsonFile struct {
+	Filename       string            `json:"filename"`
+	URL            string            `json:"url"`
+	PackageType    string            `json:"packagetype"`
+	Size           *int64            `json:"size"`
+	Digests        map[string]string `json:"digests"`
+	RequiresPython *string           `json:"requires_python"`
+	Yanked         bool              `json:"yanked"`
+	YankedReason   *string           `json:"yanked_reason"`
+	UploadTime     string            `json:"upload_time_iso_8601"`
+}
+
+type jsonRelease struct {
+	Info *jsonInfo   `json:"info"`
+	URLs []*jsonFile `json:"urls"`
+}
+
+type jsonProject struct {
+	Info     *jsonInfo              `json:"info"`
+	Releases map[string][]*jsonFile `json:"releases"`
+}
+
+// decodeRelease decodes a /pypi/<p>/<v>/json document fetched from docURL.
+// Any problem is a *DecodeError naming docURL.
+func decodeRelease(docURL string, data []byte) (*Release, error) {
+	var doc jsonRelease
+	if err := unmarshal(data, &doc); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
+	if doc.Info == nil {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "info" object`)}
+	}
+	if doc.Info.Name == "" || doc.Info.Version == "" {
+		return nil, &DecodeError{URL: docURL, Err: errors.New("info.name or info.version is empty")}
+	}
+	if doc.URLs == nil {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "urls" list`)}
+	}
+	files, err := convertFiles(docURL, doc.URLs)
+	if err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
+	return &Release{
+		Name:         doc.Info.Name,
+		Version:      doc.Info.Version,
+		Yanked:       doc.Info.Yanked,
+		YankedReason: deref(doc.Info.YankedReason),
+		Files:        files,
+	}, nil
+}
+
+// decodeProject decodes a /pypi/<p>/json document fetched from docURL.
+func decodeProject(docURL string, data []byte) (*Project, error) {
+	var doc jsonProject
+	if err := unmarshal(data, &doc); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
+	if doc.Info == nil || doc.Info.Name == "" {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "info.name"`)}
+	}
+	if doc.Releases == nil {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "releases" object`)}
+	}
+	p := &Project{Name: doc.Info.Name, Releases: make(map[string][]File, len(doc.Releases))}
+	for v, fs := range doc.Releases {
+		if v == "" {
+			return nil, &DecodeError{URL: docURL, Err: errors.New("release with an empty version")}
+		}
+		files, err := convertFiles(docURL, fs)
+		if err != nil {
+			return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("release %q: %w", v, err)}
+		}
+		p.Releases[v] = files
+	}
+	return p, nil
+}
+
+func unmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("data after the JSON document")
+	}
+	return nil
+}
+
+// convertFiles validates the file entries: a file we could not check
+// (no filename, no usable URL, no sha256) must not slip through as if it
+// were absent, so it makes the whole document invalid (no silent failure).
+func convertFiles(docURL string, in []*jsonFile) ([]File, error) {
+	base, err := url.Parse(docURL)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, 0, len(in))
+	for i, jf := range in {
+		if jf == nil {
+			return nil, fmt.Errorf("file %d: null", i)
+		}
+		if jf.Filename == "" || strings.ContainsAny(jf.Filename, "/\\\x00") {
+			return nil, fmt.Errorf("file %d: invalid filename %q", i, jf.Filename)
+		}
+		f := File{
+			Filename:       jf.Filename,
+			PackageType:    jf.PackageType,
+			RequiresPython: deref(jf.RequiresPython),
+			Yanked:         jf.Yanked,
+			YankedReason:   deref(jf.YankedReason),
+		}
+		if jf.Size == nil || *jf.Size < 0 {
+			return nil, fmt.Errorf("%s: missing or negative size", jf.Filename)
+		}
+		f.Size = *jf.Size
+		sum := strings.ToLower(jf.Digests["sha256"])
+		if len(sum) != 64 {
+			return nil, fmt.Errorf("%s: missing or malformed sha256 digest %q", jf.Filename, jf.Digests["sha256"])
+		}
+		if _, err := hex.DecodeString(sum); err != nil {
+			return nil, fmt.Errorf("%s: malformed sha256 digest %q", jf.Filename, jf.Digests["sha256"])
+		}
+		f.SHA256 = sum
+		ref, err := url.Parse(jf.URL)
+		if err != nil || jf.URL == "" {
+			return nil, fmt.Errorf("%s: invalid url %q", jf.Filename, jf.URL)
+		}
+		abs := base.ResolveReference(ref) // private indexes may use relative URLs
+		if abs.Scheme != "http" && abs.Scheme != "https" || abs.Host == "" {
+			return nil, fmt.Errorf("%s: url %q is not http(s)", jf.Filename, jf.URL)
+		}
+		f.URL = abs.String()
+		if jf.UploadTime != "" {
+			t, err := time.Parse(time.RFC3339Nano, jf.UploadTime)
+			if err != nil {
+				return nil, fmt.Errorf("%s: upload_time_iso_8601: %w", jf.Filename, err)
+			}
+			f.UploadTime = t
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,57 @@
+package pypi
+
+import "time"
+
+// Limits on what the index may send and how long we wait for it (SPEC §9:
+// "size limits on every metadata response", "timeouts on connect, headers and
+// stalled transfers, not on the total length"). They are named here, in one
+// place, in the manner of sigstore-go's internal/limits.
+const (
+	// MaxJSONDocumentSize bounds a JSON API document (/pypi/<p>/json or
+	// /pypi/<p>/<v>/json). pypi.org's largest project documents are a few MiB.
+	MaxJSONDocumentSize = 16 << 20
+
+	// MaxProvenanceSize bounds an Integrity API provenance object. Real ones
+	// are around 10 KiB per attestation.
+	MaxProvenanceSize = 4 << 20
+
+	// MaxErrorBodySize bounds how much of an error response (4xx/5xx) is read
+	// before the connection is given back for reuse.
+	MaxErrorBodySize = 64 << 10
+
+	// DefaultConcurrency is the default number of requests in flight (SPEC §2
+	// --concurrency).
+	DefaultConcurrency = 16
+
+	// DefaultMaxTries is how many times a request is tried before a
+	// connection error, 429 or 5xx becomes final (SPEC §9).
+	DefaultMaxTries = 4
+
+	// DefaultStallTimeout is how long a request may go without any progress
+	// (response headers, then body bytes) before it fails with ErrStalled.
+	DefaultStallTimeout = 30 * time.Second
+
+	// ConnectTimeout bounds dialing a connection (our own transport only).
+	ConnectTimeout = 10 * time.Second
+
+	// TLSHandshakeTimeout bounds the TLS handshake (our own transport only).
+	TLSHandshakeTimeout = 10 * time.Second
+
+	// ResponseHeaderTimeout bounds the wait for response headers after the
+	// request was written (our own transport only).
+	ResponseHeaderTimeout = 30 * time.Second
+
+	// BaseBackoff is the first retry delay; each further retry doubles it, up
+	// to MaxBackoff, and the actual delay is jittered in [d/2, d].
+	BaseBackoff = 500 * time.Millisecond
+
+	// MaxBackoff caps the exponential backoff delay.
+	MaxBackoff = 10 * time.Second
+
+	// MaxRetryAfter caps a server's Retry-After so a hostile or confused index
+	// cannot park the tool for hours.
+	MaxRetryAfter = 60 * time.Second
+
+	// MaxRedirects bounds a redirect chain.
+	MaxRedirects = 10
+)
