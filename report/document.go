@@ -1,0 +1,259 @@
+package report
+
+import (
+	"time"
+
+	"github.com/pyverify/pyverify/verify"
+)
+
+// SchemaVersion is the version of the JSON schema of SPEC §7. Fields may be
+// added within a version, never renamed or removed.
+const SchemaVersion = 1
+
+// ToolName is the name reported in Document.Tool and in SARIF's driver.
+const ToolName = "pyverify"
+
+// Document is the wire model of a run: JSON schema v1 of SPEC §7. Its JSON
+// field names are a public contract (STYLE §5.2): add fields, never rename
+// or remove them. Every renderer reads a Document, never a verify.Report.
+type Document struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	IndexURL      string    `json:"index_url"`
+	Policy        string    `json:"policy"`
+	Packages      []Package `json:"packages"`
+	Summary       Summary   `json:"summary"`
+}
+
+// Tool names the program that wrote the document (SPEC §7 "tool").
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Package is the outcome for one requested package, in input order (SPEC
+// §7). Marker, Violation and PolicyEntry are additions to SPEC's example.
+type Package struct {
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	Requirement string `json:"requirement"`
+	// Source is "FILE:LINE" of the requirement, "" for inline input.
+	Source string `json:"source"`
+	// Marker is the PEP 508 environment marker, kept and shown (SPEC §3).
+	Marker string `json:"marker,omitempty"`
+	// Evidence is verified, hash-only, failed or error (SPEC §5).
+	Evidence string `json:"evidence"`
+	// OK: the policy is satisfied and the package was fully checked.
+	OK bool `json:"ok"`
+	// Violation: the policy is violated (tampering included); exit 1.
+	Violation bool `json:"violation"`
+	// PolicyEntry names the policy entry that decided, e.g. packages."acme-*".
+	PolicyEntry string    `json:"policy_entry,omitempty"`
+	Problems    []Problem `json:"problems"`
+	Files       []File    `json:"files"`
+}
+
+// File is what was established about one distribution file (SPEC §7).
+type File struct {
+	Filename     string        `json:"filename"`
+	URL          string        `json:"url"`
+	Size         int64         `json:"size"`
+	SHA256       string        `json:"sha256"`
+	Downloaded   bool          `json:"downloaded"`
+	Evidence     string        `json:"evidence"`
+	Attestations []Attestation `json:"attestations"`
+	Problems     []Problem     `json:"problems"`
+}
+
+// Attestation is the outcome of verifying one PEP 740 attestation (SPEC §7).
+// Problems is an addition: why this attestation did not verify.
+type Attestation struct {
+	PredicateType string    `json:"predicate_type"`
+	Verified      bool      `json:"verified"`
+	Publisher     Publisher `json:"publisher"`
+	Identity      Identity  `json:"identity"`
+	LogIndex      int64     `json:"log_index"`
+	// IntegratedTime is the transparency log's integrated time in UTC
+	// (RFC 3339), null when unknown.
+	IntegratedTime *time.Time `json:"integrated_time"`
+	Problems       []Problem  `json:"problems"`
+}
+
+// Publisher is the Trusted Publisher a provenance bundle names (SPEC §7,
+// pypi-attestations' Publisher). Environment is null when the provenance
+// names none; Email (Google) is omitted when empty.
+type Publisher struct {
+	Kind        string  `json:"kind"`
+	Repository  string  `json:"repository"`
+	Workflow    string  `json:"workflow"`
+	Environment *string `json:"environment"`
+	Email       string  `json:"email,omitempty"`
+}
+
+// Identity is what the signing certificate says (SPEC §7 "identity"): its
+// SAN and OIDC issuer, plus the Fulcio extensions this run read, each
+// omitted when the certificate lacks it.
+type Identity struct {
+	SAN                   string `json:"san"`
+	Issuer                string `json:"issuer"`
+	SourceRepository      string `json:"source_repository,omitempty"`
+	SourceRef             string `json:"source_ref,omitempty"`
+	SourceDigest          string `json:"source_digest,omitempty"`
+	BuildConfig           string `json:"build_config,omitempty"`
+	RunInvocation         string `json:"run_invocation,omitempty"`
+	RunnerEnvironment     string `json:"runner_environment,omitempty"`
+	DeploymentEnvironment string `json:"deployment_environment,omitempty"`
+}
+
+// Problem is one SPEC §5 problem: a stable kind slug and a human message
+// naming the file and the cause.
+type Problem struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// Summary counts packages by evidence and by policy outcome (SPEC §7).
+type Summary struct {
+	Packages   int `json:"packages"`
+	Verified   int `json:"verified"`
+	HashOnly   int `json:"hash_only"`
+	Failed     int `json:"failed"`
+	Error      int `json:"error"`
+	OK         int `json:"ok"`
+	Violations int `json:"violations"`
+}
+
+// Meta is what the report needs to know about the running program rather
+// than about the packages.
+type Meta struct {
+	ToolVersion string // e.g. "0.1.0", reported as tool.version
+}
+
+// FromVerify converts the domain report r into the wire Document (STYLE
+// §5.2). Packages keep their order; slices are never nil, so problems and
+// files marshal as [] (SPEC §7); times become UTC; missing evidence becomes
+// "error", because a check that did not run is never a pass. The summary is
+// recomputed from the packages so it always agrees with them. r is not
+// modified; a nil r gives an empty document.
+func FromVerify(r *verify.Report, m Meta) *Document {
+	d := &Document{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: ToolName, Version: m.ToolVersion},
+		Packages:      []Package{},
+	}
+	if r == nil {
+		return d
+	}
+	d.IndexURL = r.IndexURL
+	d.Policy = r.Policy
+	for _, p := range r.Packages {
+		d.Packages = append(d.Packages, fromPackage(p))
+	}
+	c := *r
+	c.Packages = make([]verify.Package, len(r.Packages))
+	for i, p := range r.Packages {
+		p.Evidence = evidenceOrError(p.Evidence)
+		c.Packages[i] = p
+	}
+	c.Summarize()
+	d.Summary = Summary{
+		Packages:   c.Summary.Packages,
+		Verified:   c.Summary.Verified,
+		HashOnly:   c.Summary.HashOnly,
+		Failed:     c.Summary.Failed,
+		Error:      c.Summary.Errors,
+		OK:         c.Summary.OK,
+		Violations: c.Summary.Violations,
+	}
+	return d
+}
+
+// evidenceOrError maps "nothing established" to error (SPEC §5: a file that
+// could not be checked is never shown as verified or hash-only).
+func evidenceOrError(e verify.Evidence) verify.Evidence {
+	if e == "" {
+		return verify.Error
+	}
+	return e
+}
+
+func fromPackage(p verify.Package) Package {
+	out := Package{
+		Name:        p.Name,
+		Version:     p.Version,
+		Requirement: p.Requirement,
+		Source:      p.Source,
+		Marker:      p.Marker,
+		Evidence:    string(evidenceOrError(p.Evidence)),
+		OK:          p.OK,
+		Violation:   p.Violation,
+		PolicyEntry: p.PolicyEntry,
+		Problems:    fromProblems(p.Problems),
+		Files:       make([]File, 0, len(p.Files)),
+	}
+	for _, f := range p.Files {
+		out.Files = append(out.Files, fromFile(f))
+	}
+	return out
+}
+
+func fromFile(f verify.File) File {
+	out := File{
+		Filename:     f.Filename,
+		URL:          f.URL,
+		Size:         f.Size,
+		SHA256:       f.SHA256,
+		Downloaded:   f.Downloaded,
+		Evidence:     string(evidenceOrError(f.Evidence)),
+		Attestations: make([]Attestation, 0, len(f.Attestations)),
+		Problems:     fromProblems(f.Problems),
+	}
+	for _, a := range f.Attestations {
+		out.Attestations = append(out.Attestations, fromAttestation(a))
+	}
+	return out
+}
+
+func fromAttestation(a verify.Attestation) Attestation {
+	out := Attestation{
+		PredicateType: a.PredicateType,
+		Verified:      a.Verified,
+		Publisher: Publisher{
+			Kind:       a.Publisher.Kind,
+			Repository: a.Publisher.Repository,
+			Workflow:   a.Publisher.Workflow,
+			Email:      a.Publisher.Email,
+		},
+		Identity: Identity{
+			SAN:                   a.Identity.SAN,
+			Issuer:                a.Identity.Issuer,
+			SourceRepository:      a.Identity.SourceRepository,
+			SourceRef:             a.Identity.SourceRef,
+			SourceDigest:          a.Identity.SourceDigest,
+			BuildConfig:           a.Identity.BuildConfig,
+			RunInvocation:         a.Identity.RunInvocation,
+			RunnerEnvironment:     a.Identity.RunnerEnvironment,
+			DeploymentEnvironment: a.Identity.Environment,
+		},
+		LogIndex: a.LogIndex,
+		Problems: fromProblems(a.Problems),
+	}
+	if env := a.Publisher.Environment; env != "" {
+		out.Publisher.Environment = &env
+	}
+	if !a.IntegratedTime.IsZero() {
+		t := a.IntegratedTime.UTC()
+		out.IntegratedTime = &t
+	}
+	return out
+}
+
+// fromProblems copies problems in their domain order; renderers sort them
+// where SPEC asks for stable output.
+func fromProblems(ps []verify.Problem) []Problem {
+	out := make([]Problem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Problem{Kind: string(p.Kind), Message: p.Message})
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package report
+
+import "github.com/pyverify/pyverify/verify"
+
+// explanations holds, for every problem kind of SPEC §5, what it means and
+// what to do next. The text format's detail view and SARIF's rule help both
+// read it, so the two never disagree.
+var explanations = map[string]string{
+	"digest-mismatch": "the bytes served are not the bytes the index lists (or that you pinned): " +
+		"do not install; retry from another network or mirror and report it to the index",
+	"pin-not-published": "a --hash pin matches none of the release's published files: the pin is stale " +
+		"or the release changed; find out where the pin came from before updating it",
+	"invalid-signature": "an attestation's signature does not verify over its statement: the attestation " +
+		"or the file was tampered with; do not install, and report it to the project and the index",
+	"untrusted-certificate": "the signing certificate does not chain to the trusted root's Fulcio at signing time " +
+		"(or its SCT is invalid): do not trust the attestation; check --trusted-root, then report it",
+	"no-transparency-proof": "the attestation has no valid transparency-log entry (inclusion proof or promise): " +
+		"it cannot be shown to have been logged publicly; do not trust it, and check --trusted-root",
+	"invalid-statement": "the attestation's payload is not an in-toto Statement v1: it is malformed or forged; " +
+		"do not trust it, and report it to the index",
+	"subject-mismatch": "the attestation is about another file name or digest than this file: it was made for " +
+		"another artifact; do not install",
+	"publisher-mismatch": "the signing certificate's identity does not match the publisher the provenance names: " +
+		"the claimed Trusted Publisher did not make it; do not install, and report it to the project",
+	"publisher-not-allowed": "the attestation verified, but its publisher is not one the policy allows for this " +
+		"package: the project may have moved, or someone else published it; update the policy only if the " +
+		"project really moved",
+	"missing-attestation": "the policy requires a verified attestation and this file has none: install only if " +
+		"hash-only evidence is acceptable, ask the project to adopt Trusted Publishing, or relax the policy " +
+		"entry with a reason and an expiry date",
+	"unknown-predicate": "an attestation verified but has a predicate type pyverify does not know: it is " +
+		"reported, not trusted, and counts as no evidence either way; no action unless you expected it to count",
+	"yanked": "the maintainers yanked this release: move to another version unless you need exactly this one",
+	"not-pinned": "the requirement is not pinned with == or ===, so the newest matching release was checked, " +
+		"which may not be what pip installs later: pin the version, and its hashes",
+	"not-found": "the index has no such project, release or file: check the name, the version and --index-url",
+	"unsupported-requirement": "URL, VCS and local-path requirements cannot be checked against the index, so " +
+		"nothing was verified: use a pinned index requirement, or check the artifact with pyverify verify",
+	"index-error": "the index answered with an error (for example 403 from the Integrity API, or a malformed " +
+		"document), so the file could not be checked: retry later, or check --index-url",
+	"network": "the index could not be reached after several tries, so the file could not be checked: retry, " +
+		"and check connectivity and proxies",
+	"policy-expired": "a policy entry's expiry date has passed, so the entry no longer applies: review it, " +
+		"then renew or remove it",
+}
+
+// Explain returns what a problem kind of SPEC §5 means and what to do
+// next, or "" for a kind it does not know.
+func Explain(kind string) string {
+	return explanations[kind]
+}
+
+// titles are one-line names of each problem kind, for SARIF rules'
+// shortDescription and the markdown legend.
+var titles = map[string]string{
+	"digest-mismatch":         "Artifact bytes do not match the expected sha256",
+	"pin-not-published":       "A hash pin matches no published file",
+	"invalid-signature":       "Attestation signature does not verify",
+	"untrusted-certificate":   "Signing certificate is not trusted",
+	"no-transparency-proof":   "No valid transparency-log entry",
+	"invalid-statement":       "Attestation is not an in-toto Statement v1",
+	"subject-mismatch":        "Attestation subject is another file",
+	"publisher-mismatch":      "Certificate identity does not match the publisher",
+	"publisher-not-allowed":   "Publisher not allowed by the policy",
+	"missing-attestation":     "Policy requires an attestation; none verified",
+	"unknown-predicate":       "Attestation of an unknown predicate type",
+	"yanked":                  "Release is yanked",
+	"not-pinned":              "Requirement is not pinned",
+	"not-found":               "Project, release or file not found on the index",
+	"unsupported-requirement": "Requirement cannot be checked against the index",
+	"index-error":             "The index answered with an error",
+	"network":                 "The index could not be reached",
+	"policy-expired":          "Policy entry has expired",
+}
+
+// contraryEvidence are the kinds that mean a file is not what it claims to
+// be (SPEC §5 "failed"): they fail the file whatever the policy says.
+var contraryEvidence = map[string]bool{
+	"digest-mismatch":       true,
+	"pin-not-published":     true,
+	"invalid-signature":     true,
+	"untrusted-certificate": true,
+	"no-transparency-proof": true,
+	"invalid-statement":     true,
+	"subject-mismatch":      true,
+	"publisher-mismatch":    true,
+}
+
+// problemKinds is every SPEC §5 kind in SPEC's order, as strings: the
+// SARIF rules, and the set Explain must cover.
+var problemKinds = func() []string {
+	out := make([]string, len(verify.ProblemKinds))
+	for i, k := range verify.ProblemKinds {
+		out[i] = string(k)
+	}
+	return out
+}()

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Markers shown per verdict in the markdown table, so a CI step summary
+// reads at a glance (SPEC §7).
+var (
+	evidenceMarker = map[string]string{
+		"verified":  "✅",
+		"hash-only": "⚠️",
+		"failed":    "❌",
+		"error":     "❗",
+	}
+	policyMarker = map[string]string{
+		policyOK:         "✅",
+		policyViolation:  "❌",
+		policyIncomplete: "❗",
+	}
+)
+
+// writeMarkdown renders d for a CI step summary ($GITHUB_STEP_SUMMARY): a
+// heading, the summary line, a table with one row per package and a list
+// of the problems (SPEC §7). Every value from the input is escaped, so a
+// package name or message cannot break the table or inject markup.
+func writeMarkdown(w io.Writer, d *Document) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "## pyverify report\n\n")
+	fmt.Fprintf(b, "**%s**\n", mdEscape(summaryLine(d.Summary)))
+	if len(d.Packages) > 0 {
+		fmt.Fprintf(b, "\n| Package | Version | Evidence | Publisher | Policy |\n")
+		fmt.Fprintf(b, "|---|---|---|---|---|\n")
+		for _, p := range d.Packages {
+			pol := policyResult(p)
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n",
+				mdEscape(p.Name),
+				mdEscape(orDash(p.Version)),
+				marked(evidenceMarker[p.Evidence], p.Evidence),
+				mdEscape(publisherCell(p)),
+				marked(policyMarker[pol], pol))
+		}
+	}
+	first := true
+	for _, p := range d.Packages {
+		probs := packageProblems(p)
+		if len(probs) == 0 {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n### Problems\n")
+			first = false
+		}
+		head := "**" + mdEscape(packageLabel(p)) + "**"
+		if p.Source != "" {
+			head += " (" + mdEscape(p.Source) + ")"
+		}
+		fmt.Fprintf(b, "\n%s\n\n", head)
+		for _, pr := range probs {
+			// The item starts with our own markup, so no input can turn it
+			// into a nested list or heading.
+			loc := ""
+			if pr.File != "" {
+				loc = " " + mdEscape(pr.File) + ":"
+			}
+			fmt.Fprintf(b, "- **%s**%s %s\n", mdEscape(pr.Kind), loc, mdEscape(pr.Message))
+		}
+	}
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
+	}
+	return nil
+}
+
+// marked prefixes an escaped value with its marker, if it has one.
+func marked(marker, s string) string {
+	if marker == "" {
+		return mdEscape(s)
+	}
+	return marker + " " + mdEscape(s)
+}
+
+// mdReplacer escapes what GitHub-flavoured markdown would interpret in a
+// table cell or list item: the cell separator, emphasis, code, links and
+// HTML (oneLine has already removed line breaks).
+var mdReplacer = strings.NewReplacer(
+	`\`, `\\`,
+	"|", `\|`,
+	"*", `\*`,
+	"_", `\_`,
+	"`", "\\`",
+	"[", `\[`,
+	"]", `\]`,
+	"~", `\~`,
+	"#", `\#`,
+	"<", "&lt;",
+	">", "&gt;",
+	"&", "&amp;",
+)
+
+// mdEscape makes s literal text in a markdown cell or list item.
+func mdEscape(s string) string {
+	return mdReplacer.Replace(oneLine(s))
+}

@@ -1,0 +1,297 @@
+package report
+
+// SARIF 2.1.0 output, with our own minimal structs (STYLE §5.4, after
+// golang/vuln internal/sarif). The mapping:
+//
+//   - one run; tool.driver is pyverify with its version, and one rule per
+//     problem kind of SPEC §5 (rule id = the kind slug), described from the
+//     same table as Explain, with a default level: error for contrary
+//     evidence and policy refusals, warning otherwise;
+//   - one result per problem, package-level and file-level alike (a file's
+//     attestation problems included), in package input order and
+//     (kind, message) order within a file;
+//   - a result's level is error when its package violates the policy or the
+//     problem is contrary evidence, warning otherwise (incomplete checks and
+//     notes on packages that pass);
+//   - a result is located at the requirement's FILE:LINE (Package.Source):
+//     artifactLocation.uri is FILE relative to %SRCROOT%, region.startLine
+//     is LINE. Every result also has a logical location naming the package,
+//     which is its only location when the requirement came from the command
+//     line.
+//   - properties carry the package, version, file, evidence and policy
+//     result for consumers that want more than the message.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const (
+	sarifVersion = "2.1.0"
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	// informationURI is where users learn about the tool (SARIF
+	// toolComponent.informationUri).
+	informationURI = "https://github.com/pyverify/pyverify"
+	srcRoot        = "%SRCROOT%"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string       `json:"id"`
+	Name                 string       `json:"name"`
+	ShortDescription     sarifMessage `json:"shortDescription"`
+	FullDescription      sarifMessage `json:"fullDescription"`
+	Help                 sarifMessage `json:"help"`
+	DefaultConfiguration sarifConfig  `json:"defaultConfiguration"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID     string          `json:"ruleId"`
+	RuleIndex  int             `json:"ruleIndex"`
+	Level      string          `json:"level"`
+	Message    sarifMessage    `json:"message"`
+	Locations  []sarifLocation `json:"locations"`
+	Properties sarifProperties `json:"properties"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysicalLocation struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Region           *sarifRegion          `json:"region,omitempty"`
+}
+
+type sarifArtifactLocation struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+type sarifLogicalLocation struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName,omitempty"`
+	Kind               string `json:"kind"`
+}
+
+type sarifProperties struct {
+	Package  string `json:"package"`
+	Version  string `json:"version,omitempty"`
+	File     string `json:"file,omitempty"`
+	Evidence string `json:"evidence"`
+	Policy   string `json:"policy"`
+}
+
+// writeSARIF renders d as a SARIF 2.1.0 log (SPEC §7), mapped as the
+// comment at the top of this file describes.
+func writeSARIF(w io.Writer, d *Document) error {
+	rules, index := sarifRules(d)
+	results := []sarifResult{}
+	for _, p := range d.Packages {
+		loc := sarifLocationOf(p)
+		for _, pr := range packageProblems(p) {
+			results = append(results, sarifResult{
+				RuleID:    pr.Kind,
+				RuleIndex: index[pr.Kind],
+				Level:     sarifLevel(p, pr.Kind),
+				Message:   sarifMessage{Text: sarifText(p, pr)},
+				Locations: []sarifLocation{loc},
+				Properties: sarifProperties{
+					Package:  p.Name,
+					Version:  p.Version,
+					File:     pr.File,
+					Evidence: p.Evidence,
+					Policy:   policyResult(p),
+				},
+			})
+		}
+	}
+	log := sarifLog{
+		Schema:  sarifSchema,
+		Version: sarifVersion,
+		Runs: []sarifRun{{
+			Tool: sarifTool{Driver: sarifDriver{
+				Name:           ToolName,
+				Version:        d.Tool.Version,
+				InformationURI: informationURI,
+				Rules:          rules,
+			}},
+			Results: results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(log); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	return nil
+}
+
+// sarifRules returns one rule per SPEC §5 problem kind, then one per kind
+// found in d that SPEC does not list (so that every result's ruleIndex
+// points at a rule), with each rule's index.
+func sarifRules(d *Document) ([]sarifRule, map[string]int) {
+	kinds := slices.Clone(problemKinds)
+	var extra []string
+	for _, p := range d.Packages {
+		for _, pr := range packageProblems(p) {
+			if !slices.Contains(kinds, pr.Kind) && !slices.Contains(extra, pr.Kind) {
+				extra = append(extra, pr.Kind)
+			}
+		}
+	}
+	slices.Sort(extra)
+	kinds = append(kinds, extra...)
+	rules := make([]sarifRule, len(kinds))
+	index := make(map[string]int, len(kinds))
+	for i, k := range kinds {
+		index[k] = i
+		level := "warning"
+		if contraryEvidence[k] || k == "publisher-not-allowed" || k == "missing-attestation" {
+			level = "error"
+		}
+		title, help := titles[k], Explain(k)
+		if title == "" {
+			title = "Problem " + k
+		}
+		if help == "" {
+			help = "a problem kind this version of pyverify does not describe"
+		}
+		rules[i] = sarifRule{
+			ID:                   k,
+			Name:                 ruleName(k),
+			ShortDescription:     sarifMessage{Text: title},
+			FullDescription:      sarifMessage{Text: help},
+			Help:                 sarifMessage{Text: help},
+			DefaultConfiguration: sarifConfig{Level: level},
+		}
+	}
+	return rules, index
+}
+
+// ruleName turns a kind slug into SARIF's PascalCase rule name:
+// digest-mismatch → DigestMismatch.
+func ruleName(kind string) string {
+	var b strings.Builder
+	for part := range strings.SplitSeq(kind, "-") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// sarifLevel is error for a violating package or contrary evidence, and
+// warning for incomplete checks and notes on packages that pass.
+func sarifLevel(p Package, kind string) string {
+	if p.Violation || contraryEvidence[kind] {
+		return "error"
+	}
+	return "warning"
+}
+
+// sarifText names the package, the file and the cause.
+func sarifText(p Package, pr located) string {
+	var b strings.Builder
+	b.WriteString(packageLabel(p))
+	if pr.File != "" {
+		b.WriteString(": " + pr.File)
+	}
+	b.WriteString(": " + pr.Kind)
+	if pr.Message != "" {
+		b.WriteString(": " + pr.Message)
+	}
+	return b.String()
+}
+
+// sarifLocationOf locates a package's results at its requirement's
+// FILE:LINE when it has one, and always names the package logically.
+func sarifLocationOf(p Package) sarifLocation {
+	fq := p.Name
+	if p.Version != "" {
+		fq += "==" + p.Version
+	}
+	loc := sarifLocation{LogicalLocations: []sarifLogicalLocation{{
+		Name: p.Name, FullyQualifiedName: fq, Kind: "module",
+	}}}
+	file, line, ok := splitSource(p.Source)
+	if !ok {
+		return loc
+	}
+	art := sarifArtifactLocation{URI: fileURI(file)}
+	if !strings.HasPrefix(art.URI, "file:") {
+		art.URIBaseID = srcRoot
+	}
+	loc.PhysicalLocation = &sarifPhysicalLocation{ArtifactLocation: art, Region: &sarifRegion{StartLine: line}}
+	return loc
+}
+
+// splitSource parses Package.Source, "FILE:LINE" with LINE ≥ 1.
+func splitSource(src string) (file string, line int, ok bool) {
+	i := strings.LastIndexByte(src, ':')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(src[i+1:])
+	if err != nil || n < 1 {
+		return "", 0, false
+	}
+	return src[:i], n, true
+}
+
+// fileURI turns a requirements-file path into a URI reference: relative
+// paths stay relative (resolved against %SRCROOT%), absolute ones become
+// file: URIs; characters that URIs reserve are escaped.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.IsAbs(path) || strings.HasPrefix(p, "/") {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // Windows drive letter
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	p = strings.TrimPrefix(p, "./")
+	return (&url.URL{Path: p}).String()
+}
