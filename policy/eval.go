@@ -1,0 +1,228 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// EvidenceLevel is what the checks established for one file (SPEC §5). Its
+// values are SPEC's words.
+type EvidenceLevel string
+
+const (
+	// Verified: bytes match and at least one attestation verified, with its
+	// publisher matching the provenance.
+	Verified EvidenceLevel = "verified"
+	// HashOnly: bytes match and no attestation is published for the file.
+	HashOnly EvidenceLevel = "hash-only"
+	// Failed: contrary evidence. The file fails whatever the policy says,
+	// so Evaluate does not judge it.
+	Failed EvidenceLevel = "failed"
+	// Incomplete is SPEC's `error`: the file could not be checked
+	// completely. Evaluate cannot judge it either, and in particular never
+	// calls it missing-attestation. (It is not named Error because Error is
+	// the policy's error type.)
+	Incomplete EvidenceLevel = "error"
+)
+
+// Evidence is what Evaluate decides on for one package. The verify package
+// fills it in; policy defines it so that it never imports verify.
+type Evidence struct {
+	// Name is the project name as the user wrote it; Evaluate normalises
+	// it (PEP 503) to find the entry and uses it as written in messages.
+	Name string
+	// Files are the checked files of the release (SPEC §3).
+	Files []FileEvidence
+	// Yanked is true when the release is yanked on the index.
+	Yanked bool
+	// Pinned is true when the requirement pins the version with == or ===.
+	Pinned bool
+}
+
+// FileEvidence is the evidence for one checked file.
+type FileEvidence struct {
+	Filename string
+	Level    EvidenceLevel
+	// Publishers holds one identity per verified, trusted attestation
+	// (unknown predicate types excluded, SPEC §4.4).
+	Publishers []Identity
+}
+
+// Identity is the Trusted Publisher behind one verified attestation: the
+// provenance's publisher (which verify has matched against the
+// certificate, SPEC §4.5) plus what only the certificate says.
+type Identity struct {
+	Kind        string // GitHub, GitLab, Google
+	Repository  string // owner/name or namespace/project
+	Workflow    string // GitHub workflow file name, GitLab CI file path
+	Environment string // "" when none
+	Email       string // Google service account
+	Ref         string // source ref from the certificate, e.g. refs/tags/v1
+	Runner      string // runner environment: github-hosted or self-hosted
+}
+
+// String describes the identity for messages, e.g.
+// "github.com/evil/fork (release.yml)".
+func (id Identity) String() string {
+	var who string
+	switch {
+	case strings.EqualFold(id.Kind, GitHub):
+		who = "github.com/" + id.Repository
+	case strings.EqualFold(id.Kind, GitLab):
+		who = "gitlab.com/" + id.Repository
+	case id.Email != "":
+		who = id.Email
+	case id.Repository != "":
+		who = id.Kind + " " + id.Repository
+	default:
+		who = "an unnamed " + id.Kind + " publisher"
+	}
+	return who + details(id.Workflow, "", id.Environment, runnerNote(id.Runner))
+}
+
+// runnerNote mentions the runner only when it is not the usual one.
+func runnerNote(r string) string {
+	if r == runnerGitHubHosted {
+		return ""
+	}
+	return r
+}
+
+// ViolationKind is a SPEC §5 problem slug that the policy can raise.
+type ViolationKind string
+
+const (
+	MissingAttestation  ViolationKind = "missing-attestation"   // require = "attestation", file is hash-only
+	PublisherNotAllowed ViolationKind = "publisher-not-allowed" // attested by a publisher the entry does not list
+	Yanked              ViolationKind = "yanked"                // deny-yanked and the release is yanked
+	NotPinned           ViolationKind = "not-pinned"            // require-pinned and the requirement is not ==/===
+	PolicyExpired       ViolationKind = "policy-expired"        // a more specific entry expired and stopped applying
+)
+
+// Violation is one reason the policy gives about a package. Message names
+// the package, the file when there is one, and the rule (FILE:LINE).
+type Violation struct {
+	Kind    ViolationKind
+	Message string
+}
+
+// Decision is the policy's verdict on one package, and why (SPEC §5: `ok`
+// with the reasons).
+type Decision struct {
+	// Entry is the entry that decided, e.g. `packages."acme-*"`, or
+	// "top level".
+	Entry string
+	// Location is where that rule is written: FILE:LINE, or the file (or
+	// "built-in default") when it is the implicit top-level default.
+	Location string
+	// Require is the evidence level that applied.
+	Require Level
+	// Publishers are the publishers the entry allows; nil = any.
+	Publishers []Publisher
+	// Reason is the entry's `reason`, if any.
+	Reason string
+	// Violations make the package violate the policy (exit 1).
+	Violations []Violation
+	// Notes are reported but do not violate: a policy-expired entry whose
+	// fallback still passes. When the fallback fails, policy-expired is a
+	// violation instead, since it is part of why the package fails.
+	Notes []Violation
+}
+
+// OK reports whether the decision has no violation.
+func (d Decision) OK() bool { return len(d.Violations) == 0 }
+
+// TopLevel is Decision.Entry when no [packages.*] entry applies.
+const TopLevel = "top level"
+
+// Evaluate decides whether e satisfies the policy at time now (SPEC §6).
+// The most specific unexpired entry applies (Lookup). Under require =
+// "attestation" every hash-only file is missing-attestation. When the entry
+// lists publishers, every verified file needs an attestation from one of
+// them, under "attestation" and "hash" alike (publisher-not-allowed).
+// deny-yanked and require-pinned add yanked and not-pinned. Failed and
+// incomplete files are left to the caller: they are never judged here.
+func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
+	entry, expired := p.Lookup(e.Name, now)
+	d := Decision{Entry: TopLevel, Location: p.location(p.requireLine), Require: p.Require}
+	if entry != nil {
+		d.Entry = entry.key
+		d.Location = p.location(entry.Line)
+		d.Reason = entry.Reason
+		d.Publishers = entry.Publishers
+		if entry.Require != "" {
+			d.Require = entry.Require
+		}
+	}
+	if d.Require == "" {
+		d.Require = Hash
+	}
+	name := e.Name
+	for _, f := range e.Files {
+		switch f.Level {
+		case HashOnly:
+			if d.Require == Attestation {
+				d.Violations = append(d.Violations, Violation{MissingAttestation, fmt.Sprintf(
+					"%s: %s has no attestation, but the policy requires one for %s (%s)",
+					name, f.Filename, name, d.Location)})
+			}
+		case Verified:
+			if len(d.Publishers) == 0 || allowed(d.Publishers, f.Publishers) {
+				continue
+			}
+			var by string
+			if len(f.Publishers) == 0 {
+				by = "has no attestation with a known publisher"
+			} else {
+				ids := make([]string, len(f.Publishers))
+				for i, id := range f.Publishers {
+					ids[i] = id.String()
+				}
+				by = "is attested by " + strings.Join(ids, " and ")
+			}
+			d.Violations = append(d.Violations, Violation{PublisherNotAllowed, fmt.Sprintf(
+				"%s: %s %s, not by a publisher the policy allows for %s (%s)",
+				name, f.Filename, by, name, d.Location)})
+		}
+	}
+	if e.Yanked && p.DenyYanked {
+		d.Violations = append(d.Violations, Violation{Yanked, fmt.Sprintf(
+			"%s: the release is yanked, and the policy denies yanked releases (%s)", name, p.location(p.yankedLine))})
+	}
+	if !e.Pinned && p.RequirePinned {
+		d.Violations = append(d.Violations, Violation{NotPinned, fmt.Sprintf(
+			"%s: the requirement does not pin a version with == or ===, and the policy requires pinned requirements (%s)", name, p.location(p.pinnedLine))})
+	}
+	var notes []Violation
+	for _, x := range expired {
+		when := "at " + x.expiresText
+		if len(x.expiresText) == len(time.DateOnly) {
+			when = "after " + x.expiresText
+		}
+		msg := fmt.Sprintf("%s: the policy entry %s (%s) expired %s", name, x.key, p.location(x.Line), when)
+		if x.Reason != "" {
+			msg += fmt.Sprintf(" (reason: %s)", x.Reason)
+		}
+		msg += fmt.Sprintf(", so %s (%s) applies instead", d.Entry, d.Location)
+		notes = append(notes, Violation{PolicyExpired, msg})
+	}
+	if len(d.Violations) > 0 {
+		d.Violations = append(d.Violations, notes...)
+	} else {
+		d.Notes = notes
+	}
+	return d
+}
+
+// allowed reports whether any identity matches any allowed publisher.
+func allowed(pubs []Publisher, ids []Identity) bool {
+	for _, id := range ids {
+		for _, pub := range pubs {
+			if pub.Matches(id) {
+				return true
+			}
+		}
+	}
+	return false
+}

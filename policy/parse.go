@@ -1,0 +1,813 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// Error is an invalid policy: a TOML syntax error or a key, type, value or
+// combination SPEC §6 does not allow. It names FILE:LINE:COLUMN (1-based;
+// columns count bytes) like go/scanner, e.g.
+// `pyverify.toml:3:1: unknown key "requre" (did you mean "require"?)`.
+// Callers report it as a configuration error (exit 2, SPEC §8).
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// File names Discover looks for (SPEC §2).
+const (
+	FileName      = "pyverify.toml"
+	PyprojectName = "pyproject.toml"
+)
+
+// Parse decodes the content of a pyverify.toml file named name (SPEC §6).
+// Every error it returns is an *Error positioned in data.
+func Parse(name string, data []byte) (*Policy, error) {
+	root, err := parseTree(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{file: name}
+	return d.policy(root, "")
+}
+
+// ParsePyproject decodes the [tool.pyverify] table of a pyproject.toml file
+// named name, with the same keys as pyverify.toml (SPEC §6). found is false,
+// with a nil error, when the file has no such table; the rest of the file is
+// not checked beyond TOML syntax. Error positions are in the pyproject file.
+func ParsePyproject(name string, data []byte) (p *Policy, found bool, err error) {
+	root, err := parseTree(name, data)
+	if err != nil {
+		return nil, false, err
+	}
+	tool := root.fields["tool"]
+	if tool == nil {
+		return nil, false, nil
+	}
+	if tool.kind != tTable {
+		return nil, false, tool.errorf(name, "key \"tool\" must be a table, not %s", tool.typeName())
+	}
+	t := tool.fields["pyverify"]
+	if t == nil {
+		return nil, false, nil
+	}
+	if t.kind != tTable {
+		return nil, false, t.errorf(name, "key \"tool.pyverify\" must be a table, not %s", t.typeName())
+	}
+	d := &decoder{file: name}
+	p, err = d.policy(t, "tool.pyverify.")
+	if err != nil {
+		return nil, false, err
+	}
+	return p, true, nil
+}
+
+// Load reads the policy file name from fsys, as `--policy FILE` and
+// `pyverify policy check FILE` name it: a file whose base name is
+// pyproject.toml is read through its [tool.pyverify] table (an error if it
+// has none), any other file as a pyverify.toml.
+func Load(fsys fs.FS, name string) (*Policy, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	if path.Base(name) != PyprojectName {
+		return Parse(name, data)
+	}
+	p, found, err := ParsePyproject(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, &Error{File: name, Line: 1, Col: 1, Msg: "no [tool.pyverify] table"}
+	}
+	return p, nil
+}
+
+// Discover finds the policy the way SPEC §2 orders it for a command run
+// without --policy: ./pyverify.toml, else the [tool.pyverify] table of
+// ./pyproject.toml, else Default(). fsys is the working directory. A file
+// that exists but cannot be read or decoded is an error, never a silent
+// fall-through to the next source.
+func Discover(fsys fs.FS) (*Policy, error) {
+	data, err := fs.ReadFile(fsys, FileName)
+	switch {
+	case err == nil:
+		return Parse(FileName, data)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	data, err = fs.ReadFile(fsys, PyprojectName)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Default(), nil
+	case err != nil:
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	p, found, err := ParsePyproject(PyprojectName, data)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return Default(), nil
+	}
+	return p, nil
+}
+
+// pos is a 1-based line and byte column.
+type pos struct{ line, col int }
+
+// tkind is the shape of a value in the positioned tree.
+type tkind int
+
+const (
+	tTable tkind = iota
+	tArray
+	tScalar
+)
+
+// tvalue is a TOML value with the positions needed for error messages. The
+// go-toml decoder has already checked the document (duplicate keys, table
+// redefinitions, value syntax), so the tree builder only assembles.
+type tvalue struct {
+	kind tkind
+	key  pos // the key (or header) that introduced the value
+	at   pos // the value itself; zero when it has no text of its own
+
+	names  []string           // tables: keys in file order
+	fields map[string]*tvalue // tables
+	elems  []*tvalue          // arrays
+	sk     unstable.Kind      // scalars
+	text   string             // scalars: decoded value (raw for non-strings)
+	inline bool               // tables: written as { ... }
+}
+
+func newTable(key, at pos) *tvalue {
+	return &tvalue{kind: tTable, key: key, at: at, fields: map[string]*tvalue{}}
+}
+
+// where is the position to report for a problem with the value.
+func (v *tvalue) where() pos {
+	if v.at.line > 0 {
+		return v.at
+	}
+	if v.key.line > 0 {
+		return v.key
+	}
+	return pos{1, 1}
+}
+
+func (v *tvalue) errorf(file, format string, args ...any) *Error {
+	p := v.where()
+	return &Error{File: file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (v *tvalue) keyErrorf(file, format string, args ...any) *Error {
+	p := v.key
+	if p.line < 1 {
+		p = v.where()
+	}
+	return &Error{File: file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// typeName names the value's TOML type for "wrong type" messages.
+func (v *tvalue) typeName() string {
+	switch v.kind {
+	case tTable:
+		return "a table"
+	case tArray:
+		return "an array"
+	}
+	switch v.sk {
+	case unstable.String:
+		return "a string"
+	case unstable.Bool:
+		return "a boolean"
+	case unstable.Integer:
+		return "an integer"
+	case unstable.Float:
+		return "a float"
+	case unstable.LocalDate:
+		return "a date"
+	case unstable.LocalTime:
+		return "a time"
+	case unstable.LocalDateTime, unstable.DateTime:
+		return "a date-time"
+	}
+	return "a value"
+}
+
+func (v *tvalue) set(name string, child *tvalue) {
+	if _, ok := v.fields[name]; !ok {
+		v.names = append(v.names, name)
+	}
+	v.fields[name] = child
+}
+
+// parseTree checks data as TOML with go-toml's decoder (which positions
+// every syntax and semantic error), then rebuilds the document from
+// go-toml's unstable AST as a tree whose keys and values keep their
+// line:column, so that the schema decoder can position its own errors.
+func parseTree(file string, data []byte) (*tvalue, error) {
+	var doc map[string]any
+	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return nil, syntaxError(file, data, err)
+	}
+	b := &builder{file: file}
+	b.p.Reset(data)
+	root := newTable(pos{}, pos{})
+	cur := root
+	for b.p.NextExpression() {
+		e := b.p.Expression()
+		var err error
+		switch e.Kind {
+		case unstable.Table:
+			cur, err = b.header(root, e, false)
+		case unstable.ArrayTable:
+			cur, err = b.header(root, e, true)
+		case unstable.KeyValue:
+			err = b.keyValue(cur, e)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := b.p.Error(); err != nil {
+		return nil, syntaxError(file, data, err)
+	}
+	return root, nil
+}
+
+// syntaxError turns a go-toml error into an *Error with a position.
+func syntaxError(file string, data []byte, err error) *Error {
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		return &Error{File: file, Line: max(line, 1), Col: max(col, 1), Msg: strings.TrimPrefix(de.Error(), "toml: ")}
+	}
+	var pe *unstable.ParserError
+	if errors.As(err, &pe) {
+		p := offsetPos(data, subsliceOffset(data, pe.Highlight))
+		return &Error{File: file, Line: p.line, Col: p.col, Msg: pe.Message}
+	}
+	return &Error{File: file, Line: 1, Col: 1, Msg: err.Error()}
+}
+
+// subsliceOffset is the offset of sub within data, or 0 if it is not a
+// subslice of it.
+func subsliceOffset(data, sub []byte) int {
+	if len(sub) == 0 || len(data) == 0 {
+		return 0
+	}
+	off := cap(data) - cap(sub)
+	if off < 0 || off > len(data) {
+		return 0
+	}
+	return off
+}
+
+// offsetPos converts a byte offset into a 1-based line and column.
+func offsetPos(data []byte, off int) pos {
+	off = min(max(off, 0), len(data))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off + 1
+	if i := bytes.LastIndexByte(data[:off], '\n'); i >= 0 {
+		col = off - i
+	}
+	return pos{line, col}
+}
+
+// builder assembles the positioned tree from the AST.
+type builder struct {
+	file string
+	p    unstable.Parser
+}
+
+func (b *builder) shape(r unstable.Range) pos {
+	if r.Length == 0 && r.Offset == 0 {
+		return pos{}
+	}
+	s := b.p.Shape(r)
+	return pos{s.Start.Line, s.Start.Column}
+}
+
+type keyPart struct {
+	name string
+	at   pos
+}
+
+func (b *builder) keyParts(n *unstable.Node) []keyPart {
+	var parts []keyPart
+	it := n.Key()
+	for it.Next() {
+		k := it.Node()
+		parts = append(parts, keyPart{string(k.Data), b.shape(k.Raw)})
+	}
+	return parts
+}
+
+// descend walks from t through the table named by part, creating it when
+// absent; an array of tables descends into its last element (TOML 1.0).
+func (b *builder) descend(t *tvalue, part keyPart) (*tvalue, error) {
+	child := t.fields[part.name]
+	switch {
+	case child == nil:
+		child = newTable(part.at, pos{})
+		t.set(part.name, child)
+		return child, nil
+	case child.kind == tTable:
+		return child, nil
+	case child.kind == tArray && len(child.elems) > 0 && child.elems[len(child.elems)-1].kind == tTable:
+		return child.elems[len(child.elems)-1], nil
+	}
+	return nil, &Error{File: b.file, Line: max(part.at.line, 1), Col: max(part.at.col, 1),
+		Msg: fmt.Sprintf("key %q is %s, not a table", part.name, child.typeName())}
+}
+
+// header handles [a.b] and [[a.b]] and returns the table that the
+// following key/value pairs go into.
+func (b *builder) header(root *tvalue, e *unstable.Node, array bool) (*tvalue, error) {
+	parts := b.keyParts(e)
+	if len(parts) == 0 {
+		return nil, &Error{File: b.file, Line: 1, Col: 1, Msg: "table header without a key"}
+	}
+	t := root
+	for _, part := range parts[:len(parts)-1] {
+		var err error
+		if t, err = b.descend(t, part); err != nil {
+			return nil, err
+		}
+	}
+	last := parts[len(parts)-1]
+	if !array {
+		return b.descend(t, last)
+	}
+	arr := t.fields[last.name]
+	if arr == nil {
+		arr = &tvalue{kind: tArray, key: last.at}
+		t.set(last.name, arr)
+	}
+	if arr.kind != tArray {
+		return nil, &Error{File: b.file, Line: max(last.at.line, 1), Col: max(last.at.col, 1),
+			Msg: fmt.Sprintf("key %q is %s, not an array of tables", last.name, arr.typeName())}
+	}
+	elem := newTable(last.at, last.at)
+	arr.elems = append(arr.elems, elem)
+	return elem, nil
+}
+
+// keyValue handles `a.b = value` inside table t.
+func (b *builder) keyValue(t *tvalue, e *unstable.Node) error {
+	parts := b.keyParts(e)
+	if len(parts) == 0 {
+		return &Error{File: b.file, Line: 1, Col: 1, Msg: "key/value pair without a key"}
+	}
+	for _, part := range parts[:len(parts)-1] {
+		var err error
+		if t, err = b.descend(t, part); err != nil {
+			return err
+		}
+	}
+	last := parts[len(parts)-1]
+	v, err := b.value(e.Value(), last.at)
+	if err != nil {
+		return err
+	}
+	t.set(last.name, v)
+	return nil
+}
+
+// value converts an AST value node.
+func (b *builder) value(n *unstable.Node, key pos) (*tvalue, error) {
+	if n == nil {
+		return nil, &Error{File: b.file, Line: max(key.line, 1), Col: max(key.col, 1), Msg: "missing value"}
+	}
+	switch n.Kind {
+	case unstable.Array:
+		arr := &tvalue{kind: tArray, key: key}
+		it := n.Children()
+		for it.Next() {
+			c := it.Node()
+			if c.Kind == unstable.Comment {
+				continue
+			}
+			v, err := b.value(c, key)
+			if err != nil {
+				return nil, err
+			}
+			if arr.at.line == 0 {
+				arr.at = v.where()
+			}
+			arr.elems = append(arr.elems, v)
+		}
+		arr.at = pos{} // an array's own position is its key's
+		return arr, nil
+	case unstable.InlineTable:
+		t := newTable(key, b.shape(n.Raw))
+		t.inline = true
+		it := n.Children()
+		for it.Next() {
+			c := it.Node()
+			if c.Kind != unstable.KeyValue {
+				continue
+			}
+			if err := b.keyValue(t, c); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	}
+	return &tvalue{kind: tScalar, key: key, at: b.shape(n.Raw), sk: n.Kind, text: string(n.Data)}, nil
+}
+
+// decoder maps the positioned tree onto a Policy, strictly (SPEC §6).
+type decoder struct {
+	file string
+}
+
+var (
+	topKeys   = []string{"require", "deny-yanked", "require-pinned", "packages"}
+	entryKeys = []string{"require", "publishers", "reason", "expires"}
+	// pubFields are the publisher keys besides "kind", in display order.
+	pubFields = []string{"repository", "workflow", "environment", "email", "ref", "runner"}
+	kinds     = []string{GitHub, GitLab, Google, ActiveState}
+	// kindFields lists the fields each publisher kind has (SPEC §6):
+	// GitHub and GitLab publishers name a project, a workflow (GitHub: the
+	// workflow file name; GitLab: the CI file path), an environment and a
+	// ref; only GitHub certificates carry a runner environment; Google
+	// publishers are a service account e-mail; ActiveState publishers are
+	// an organization/project.
+	kindFields = map[string][]string{
+		GitHub:      {"repository", "workflow", "environment", "ref", "runner"},
+		GitLab:      {"repository", "workflow", "environment", "ref"},
+		Google:      {"email"},
+		ActiveState: {"repository"},
+	}
+	// kindNeeds is the field that identifies a publisher of each kind; a
+	// publisher without it would accept anyone of that kind.
+	kindNeeds = map[string]string{GitHub: "repository", GitLab: "repository", Google: "email", ActiveState: "repository"}
+)
+
+const (
+	runnerGitHubHosted = "github-hosted"
+	runnerSelfHosted   = "self-hosted"
+)
+
+func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
+	p := &Policy{Source: d.file, Require: Hash, prefix: prefix}
+	for _, name := range t.names {
+		v := t.fields[name]
+		var err error
+		switch name {
+		case "require":
+			p.Require, err = d.level(v, prefix+name)
+			p.requireLine = v.key.line
+		case "deny-yanked":
+			p.DenyYanked, err = d.boolean(v, prefix+name)
+			p.yankedLine = v.key.line
+		case "require-pinned":
+			p.RequirePinned, err = d.boolean(v, prefix+name)
+			p.pinnedLine = v.key.line
+		case "packages":
+			p.Entries, err = d.packages(v, prefix)
+		default:
+			err = d.unknownKey(v, name, prefix, topKeys)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// unknownKey reports a key the schema does not have, with a hint when it is
+// close to one that exists.
+func (d *decoder) unknownKey(v *tvalue, name, where string, known []string) error {
+	msg := fmt.Sprintf("unknown key %q", name)
+	if where != "" {
+		msg += " in " + strings.TrimSuffix(where, ".")
+	}
+	if s := suggest(name, known); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += " (known keys: " + strings.Join(known, ", ") + ")"
+	}
+	return v.keyErrorf(d.file, "%s", msg)
+}
+
+func (d *decoder) str(v *tvalue, key string) (string, error) {
+	if v.kind != tScalar || v.sk != unstable.String {
+		return "", v.errorf(d.file, "%s must be a string, not %s", key, v.typeName())
+	}
+	return v.text, nil
+}
+
+func (d *decoder) boolean(v *tvalue, key string) (bool, error) {
+	if v.kind != tScalar || v.sk != unstable.Bool {
+		return false, v.errorf(d.file, "%s must be true or false, not %s", key, v.typeName())
+	}
+	return v.text == "true", nil
+}
+
+func (d *decoder) level(v *tvalue, key string) (Level, error) {
+	s, err := d.str(v, key)
+	if err != nil {
+		return "", err
+	}
+	switch l := Level(s); l {
+	case Hash, Attestation:
+		return l, nil
+	}
+	msg := fmt.Sprintf("%s must be %q or %q, not %q", key, Hash, Attestation, s)
+	if h := suggest(s, []string{string(Hash), string(Attestation)}); h != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", h)
+	}
+	return "", v.errorf(d.file, "%s", msg)
+}
+
+func (d *decoder) packages(v *tvalue, prefix string) ([]Entry, error) {
+	if v.kind != tTable {
+		return nil, v.errorf(d.file, "%spackages must be a table of package entries, not %s", prefix, v.typeName())
+	}
+	var entries []Entry
+	seen := map[string]pos{}
+	for _, name := range v.names {
+		ev := v.fields[name]
+		pattern, err := d.pattern(ev, name)
+		if err != nil {
+			return nil, err
+		}
+		if first, dup := seen[pattern]; dup {
+			return nil, ev.keyErrorf(d.file, "package entry %q is the same as the one on line %d (names are compared after PEP 503 normalisation)", name, first.line)
+		}
+		seen[pattern] = ev.key
+		e, err := d.entry(ev, prefix, pattern)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// pattern validates and normalises a [packages.<name>] key: a project name
+// or a path.Match glob over normalised names.
+func (d *decoder) pattern(v *tvalue, name string) (string, error) {
+	if name == "" {
+		return "", v.keyErrorf(d.file, "empty package name")
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.*?[]!^", r)) {
+			return "", v.keyErrorf(d.file, "package pattern %q: %q is not allowed in a project name or glob", name, r)
+		}
+	}
+	pattern := normalizeName(name)
+	if _, err := path.Match(pattern, ""); err != nil {
+		return "", v.keyErrorf(d.file, "package pattern %q is not a valid glob: %v", name, err)
+	}
+	return pattern, nil
+}
+
+func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
+	key := entryKey(prefix, pattern)
+	e := Entry{Pattern: pattern, Line: v.key.line, key: key}
+	if v.kind != tTable {
+		return e, v.errorf(d.file, "%s must be a table, not %s", key, v.typeName())
+	}
+	for _, name := range v.names {
+		f := v.fields[name]
+		var err error
+		switch name {
+		case "require":
+			e.Require, err = d.level(f, key+".require")
+		case "publishers":
+			e.Publishers, err = d.publishers(f, key)
+		case "reason":
+			e.Reason, err = d.str(f, key+".reason")
+		case "expires":
+			e.Expires, e.expiresText, err = d.expires(f, key+".expires")
+		default:
+			err = d.unknownKey(f, name, key, entryKeys)
+		}
+		if err != nil {
+			return e, err
+		}
+	}
+	if e.Require == "" && len(e.Publishers) == 0 {
+		// Such an entry would decide nothing but still hide less specific
+		// entries from the packages it matches.
+		return e, v.keyErrorf(d.file, "%s sets neither require nor publishers", key)
+	}
+	return e, nil
+}
+
+func (d *decoder) expires(v *tvalue, key string) (time.Time, string, error) {
+	if v.kind == tScalar {
+		switch v.sk {
+		case unstable.LocalDate:
+			t, err := time.Parse(time.DateOnly, v.text)
+			if err == nil {
+				return t.AddDate(0, 0, 1), v.text, nil
+			}
+		case unstable.LocalDateTime, unstable.DateTime:
+			if t, ok := parseDateTime(v.text); ok {
+				return t, v.text, nil
+			}
+		}
+	}
+	return time.Time{}, "", v.errorf(d.file, "%s must be a date such as 2027-06-30 (or a date-time), not %s", key, v.typeName())
+}
+
+// parseDateTime parses a TOML local or offset date-time (already checked by
+// go-toml); a local one is read as UTC.
+func parseDateTime(s string) (time.Time, bool) {
+	if len(s) > 10 {
+		s = s[:10] + "T" + s[11:]
+	}
+	s = strings.ToUpper(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05.999999999", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (d *decoder) publishers(v *tvalue, entry string) ([]Publisher, error) {
+	key := entry + ".publishers"
+	if v.kind != tArray {
+		return nil, v.errorf(d.file, "%s must be an array of publisher tables, not %s", key, v.typeName())
+	}
+	if len(v.elems) == 0 {
+		return nil, v.errorf(d.file, "%s is empty: list the publishers to allow, or remove the key to allow any", key)
+	}
+	pubs := make([]Publisher, 0, len(v.elems))
+	for i, ev := range v.elems {
+		pub, err := d.publisher(ev, fmt.Sprintf("%s[%d]", key, i))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(pubs, pub) {
+			return nil, ev.errorf(d.file, "%s repeats publisher %s", key, pub)
+		}
+		pubs = append(pubs, pub)
+	}
+	return pubs, nil
+}
+
+func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
+	var pub Publisher
+	if v.kind != tTable {
+		return pub, v.errorf(d.file, "%s must be a table such as { kind = \"GitHub\", repository = \"owner/name\" }, not %s", key, v.typeName())
+	}
+	kv := v.fields["kind"]
+	if kv == nil {
+		return pub, v.errorf(d.file, "%s has no kind (one of %s)", key, strings.Join(kinds, ", "))
+	}
+	s, err := d.str(kv, key+".kind")
+	if err != nil {
+		return pub, err
+	}
+	kind, ok := canonicalKind(s)
+	if !ok || kind != s {
+		msg := fmt.Sprintf("unknown publisher kind %q (kinds: %s)", s, strings.Join(kinds, ", "))
+		if ok {
+			msg = fmt.Sprintf("unknown publisher kind %q (did you mean %q?)", s, kind)
+		} else if h := suggest(s, kinds); h != "" {
+			msg = fmt.Sprintf("unknown publisher kind %q (did you mean %q?)", s, h)
+		}
+		return pub, kv.errorf(d.file, "%s", msg)
+	}
+	pub.Kind = kind
+	allowed := kindFields[kind]
+	for _, name := range v.names {
+		if name == "kind" {
+			continue
+		}
+		f := v.fields[name]
+		if !slices.Contains(pubFields, name) {
+			return pub, d.unknownKey(f, name, key, append([]string{"kind"}, allowed...))
+		}
+		if !slices.Contains(allowed, name) {
+			return pub, f.keyErrorf(d.file, "%s publishers have no %q (they have %s)", kind, name, strings.Join(allowed, ", "))
+		}
+		s, err := d.str(f, key+"."+name)
+		if err != nil {
+			return pub, err
+		}
+		if err := checkField(kind, name, s); err != "" {
+			return pub, f.errorf(d.file, "%s.%s: %s", key, name, err)
+		}
+		switch name {
+		case "repository":
+			pub.Repository = s
+		case "workflow":
+			pub.Workflow = s
+		case "environment":
+			pub.Environment = s
+		case "email":
+			pub.Email = s
+		case "ref":
+			pub.Ref = s
+		case "runner":
+			pub.Runner = s
+		}
+	}
+	need := kindNeeds[kind]
+	if (need == "repository" && pub.Repository == "") || (need == "email" && pub.Email == "") {
+		return pub, v.errorf(d.file, "%s: a %s publisher needs %s, or it would allow anyone on %s", key, kind, need, kind)
+	}
+	return pub, nil
+}
+
+// checkField validates one publisher field value; it returns "" when fine.
+func checkField(kind, name, s string) string {
+	if s == "" {
+		return "must not be empty (remove the key to allow any value)"
+	}
+	if name == "runner" {
+		if s != runnerGitHubHosted && s != runnerSelfHosted {
+			return fmt.Sprintf("runner must be %q or %q, not %q", runnerGitHubHosted, runnerSelfHosted, s)
+		}
+		return ""
+	}
+	if _, err := path.Match(s, ""); err != nil {
+		return fmt.Sprintf("%q is not a valid glob: %v", s, err)
+	}
+	if name == "repository" {
+		if strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "github.com/") || strings.HasPrefix(strings.ToLower(s), "gitlab.com/") {
+			return fmt.Sprintf("%q must be a project path such as owner/name, not a URL", s)
+		}
+		if !strings.Contains(s, "/") {
+			return fmt.Sprintf("%q must be a project path such as owner/name (a glob's * does not cross /)", s)
+		}
+	}
+	return ""
+}
+
+// canonicalKind maps a publisher kind, in any case, to its spelling.
+func canonicalKind(s string) (string, bool) {
+	for _, k := range kinds {
+		if strings.EqualFold(k, s) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// suggest returns the known word closest to s when it is close enough to be
+// a likely misspelling, else "".
+func suggest(s string, known []string) string {
+	best, bestD := "", 0
+	for _, k := range known {
+		d := editDistance(strings.ToLower(s), strings.ToLower(k))
+		if best == "" || d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" || bestD > max(1, min(3, len(best)/3)) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return max(len(a), len(b))
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
