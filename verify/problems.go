@@ -1,0 +1,84 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sigstore/sigstore-go/pkg/root"
+)
+
+// Errors the conversion of a PEP 740 attestation to a Sigstore bundle
+// returns, before sigstore-go runs (see toBundle).
+var (
+	// errMalformedLogEntry: a transparency entry is not a Rekor
+	// TransparencyLogEntry sigstore-go accepts (bad protobuf JSON, body of
+	// the wrong kind, no inclusion proof). Such an entry proves nothing was
+	// logged, so it is no-transparency-proof, whether it was damaged or
+	// forged: telling those apart would need the log it fails to prove.
+	errMalformedLogEntry = errors.New("malformed transparency-log entry")
+	// errMalformedCertificate: the signing certificate is not DER X.509.
+	// That is invalid-signature: the certificate is not what was signed
+	// and logged, and there is nothing to anchor in the trusted root.
+	errMalformedCertificate = errors.New("malformed signing certificate")
+)
+
+// sigstoreProblem maps an error from verifying one attestation with
+// sigstore-go v1.3.0 (or from converting it to a bundle) to the SPEC §5
+// problem kind, with the cause in words; the error text follows in
+// parentheses. It is the one place that reads sigstore-go's error messages
+// (corpus README "Problem kinds used … and how sigstore-go v1.3.0 reports
+// them").
+//
+// sigstore-go compares the Rekor entry with the bundle before it checks the
+// DSSE signature, so tampering mostly surfaces as a log-inclusion error:
+// those that say the logged signature, certificate or payload differ are
+// invalid-signature. It also skips, silently, entries from logs the root
+// does not know and entries whose signed entry timestamp does not verify,
+// and then fails with the same threshold error for both; entryLogIDs (the
+// hex log ids of the attestation's transparency entries) and trustedLogs
+// (root.TrustedRoot.RekorLogs(), keyed the same way) tell them apart: no
+// entry from a trusted log means the attestation is not anchored in the
+// root (untrusted-certificate), a trusted entry that did not count means its
+// proof failed (no-transparency-proof). An error it cannot place is
+// invalid-signature: a failed verification is never ignored.
+func sigstoreProblem(err error, entryLogIDs []string, trustedLogs map[string]*root.TransparencyLog) (ProblemKind, string) {
+	msg := err.Error()
+	has := func(s string) bool { return strings.Contains(msg, s) }
+	with := func(kind ProblemKind, cause string) (ProblemKind, string) {
+		return kind, fmt.Sprintf("%s (%v)", cause, err)
+	}
+	switch {
+	case errors.Is(err, errMalformedLogEntry):
+		return with(NoTransparencyProof, "its transparency-log entry is malformed, so nothing proves the signature was logged")
+	case errors.Is(err, errMalformedCertificate):
+		return with(InvalidSignature, "its signing certificate is not a valid X.509 certificate")
+	case has("not enough verified log entries"):
+		if len(entryLogIDs) == 0 {
+			return NoTransparencyProof, "it has no transparency-log entry: nothing proves the signature was logged, and there is no trusted signing time"
+		}
+		for _, id := range entryLogIDs {
+			if _, ok := trustedLogs[id]; ok {
+				return with(NoTransparencyProof, "its transparency-log entry does not verify (the log's signed entry timestamp does not match), so nothing proves the signature was logged")
+			}
+		}
+		return UntrustedCertificate, fmt.Sprintf("its transparency-log entry was made by a log the trusted root does not know (log id %s), so it is not anchored in the trusted root", strings.Join(entryLogIDs, ", "))
+	case has("integrated time outside certificate validity"):
+		return with(UntrustedCertificate, "its signing certificate was not valid when the log recorded the signature")
+	case has("transparency log signature does not match"),
+		has("transparency log certificate does not match"),
+		has("does not match envelope payload hash"),
+		has("is not a dsse_v001 or intoto_v002 entry"),
+		has("failed to decode envelope payload"):
+		return with(InvalidSignature, "the signature, certificate or statement is not what the transparency log recorded")
+	case has("failed to verify log inclusion"), has("failed to verify timestamps"):
+		return with(NoTransparencyProof, "its transparency-log entry does not verify, so nothing proves the signature was logged at a trusted time")
+	case has("failed to verify leaf certificate"):
+		return with(UntrustedCertificate, "its signing certificate does not chain to a Fulcio CA of the trusted root valid at signing time")
+	case has("failed to verify signed certificate timestamp"):
+		return with(UntrustedCertificate, "its signing certificate has no valid timestamp from a certificate transparency log of the trusted root")
+	case has("failed to fetch envelope statement"):
+		return with(InvalidStatement, "the signed payload is not an in-toto statement")
+	}
+	return with(InvalidSignature, "its signature does not verify")
+}

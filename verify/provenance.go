@@ -1,0 +1,330 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Provenance is a decoded PEP 740 provenance object: what PyPI's Integrity
+// API serves for a file (pypi-attestations' Provenance), or one bare
+// attestation wrapped into that shape (SPEC §4.3).
+type Provenance struct {
+	Bundles []AttestationBundle
+}
+
+// AttestationBundle is the set of attestations one Trusted Publisher made
+// for a file (pypi-attestations' AttestationBundle). A bundle decoded from a
+// bare attestation file has no publisher: its Publisher.Kind is "".
+type AttestationBundle struct {
+	Publisher    Publisher
+	Attestations []RawAttestation
+}
+
+// RawAttestation is one PEP 740 attestation with its base64 fields decoded,
+// not yet verified.
+type RawAttestation struct {
+	Certificate         []byte            // DER leaf certificate (verification_material.certificate)
+	TransparencyEntries []json.RawMessage // Rekor TransparencyLogEntry objects, protobuf JSON
+	Statement           []byte            // the DSSE payload: an in-toto statement (envelope.statement)
+	Signature           []byte            // the DSSE signature over Statement (envelope.signature)
+}
+
+// provenanceVersion and attestationVersion are the only versions PEP 740
+// defines for the provenance object and the attestation object.
+const (
+	provenanceVersion  = 1
+	attestationVersion = 1
+)
+
+// DecodeProvenance decodes a PEP 740 provenance document named name (the
+// name only appears in errors). It accepts the Integrity API shape
+// {"version":1,"attestation_bundles":[…]} and a single attestation object
+// (pypi-attestations' ".publish.attestation" files), which becomes one
+// bundle without a publisher.
+//
+// Decoding is strict about JSON types and versions (PEP 740 defines version
+// 1 only; a missing version means 1, as pypi-attestations' models default
+// it) and lenient about unknown fields, which later PEP 740 revisions and new
+// publisher kinds may add. It checks structure only: whether a certificate
+// or statement means anything is VerifyFile's job, so that a bad attestation
+// is reported as a problem of that attestation. Errors name the file and the
+// JSON path, and decoding never panics.
+func DecodeProvenance(name string, data []byte) (*Provenance, error) {
+	top, err := decodeObject(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if _, ok := top["attestation_bundles"]; !ok {
+		if _, isAttestation := top["verification_material"]; isAttestation {
+			a, err := decodeAttestation(top)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			return &Provenance{Bundles: []AttestationBundle{{Attestations: []RawAttestation{a}}}}, nil
+		}
+		return nil, fmt.Errorf("%s: neither a provenance object (no attestation_bundles) nor an attestation (no verification_material)", name)
+	}
+	if err := checkVersion(top, provenanceVersion); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rawBundles, err := decodeArray(top["attestation_bundles"])
+	if err != nil {
+		return nil, fmt.Errorf("%s: attestation_bundles: %w", name, err)
+	}
+	p := &Provenance{Bundles: make([]AttestationBundle, 0, len(rawBundles))}
+	for i, rb := range rawBundles {
+		b, err := decodeBundle(rb)
+		if err != nil {
+			return nil, fmt.Errorf("%s: attestation_bundles[%d]%w", name, i, err)
+		}
+		p.Bundles = append(p.Bundles, b)
+	}
+	return p, nil
+}
+
+// pathError is an error whose text starts with a JSON path suffix
+// (".attestations[1]: …" or ": …"), so callers can prefix their own path.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// at wraps err with the JSON path suffix path.
+func at(path string, err error) error {
+	var pe *pathError
+	if errors.As(err, &pe) {
+		return &pathError{path: path + pe.path, err: pe.err}
+	}
+	return &pathError{path: path, err: err}
+}
+
+// decodeBundle decodes one attestation bundle. Its errors start with a path
+// suffix (see pathError).
+func decodeBundle(data json.RawMessage) (AttestationBundle, error) {
+	obj, err := decodeObject(data)
+	if err != nil {
+		return AttestationBundle{}, at("", err)
+	}
+	var b AttestationBundle
+	rawPub, ok := obj["publisher"]
+	if !ok || isNull(rawPub) {
+		return AttestationBundle{}, at(".publisher", errors.New("missing"))
+	}
+	if b.Publisher, err = decodePublisher(rawPub); err != nil {
+		return AttestationBundle{}, at(".publisher", err)
+	}
+	rawAtts, ok := obj["attestations"]
+	if !ok {
+		return AttestationBundle{}, at(".attestations", errors.New("missing"))
+	}
+	atts, err := decodeArray(rawAtts)
+	if err != nil {
+		return AttestationBundle{}, at(".attestations", err)
+	}
+	for j, ra := range atts {
+		aobj, err := decodeObject(ra)
+		if err != nil {
+			return AttestationBundle{}, at(fmt.Sprintf(".attestations[%d]", j), err)
+		}
+		a, err := decodeAttestation(aobj)
+		if err != nil {
+			return AttestationBundle{}, at(fmt.Sprintf(".attestations[%d]", j), err)
+		}
+		b.Attestations = append(b.Attestations, a)
+	}
+	return b, nil
+}
+
+// decodePublisher decodes a Trusted Publisher object. The field names are
+// pypi-attestations' (GitHubPublisher, GitLabPublisher, GooglePublisher):
+// GitLab's CI file is "workflow_filepath" and lands in Workflow. "claims" and
+// fields of other publisher kinds are ignored.
+func decodePublisher(data json.RawMessage) (Publisher, error) {
+	obj, err := decodeObject(data)
+	if err != nil {
+		return Publisher{}, err
+	}
+	var p Publisher
+	if p.Kind, err = requiredString(obj, "kind"); err != nil {
+		return Publisher{}, err
+	}
+	if p.Kind == "" {
+		return Publisher{}, errors.New("kind: empty")
+	}
+	fields := []struct {
+		key string
+		dst *string
+	}{
+		{"repository", &p.Repository},
+		{"workflow", &p.Workflow},
+		{"workflow_filepath", &p.Workflow},
+		{"environment", &p.Environment},
+		{"email", &p.Email},
+	}
+	for _, f := range fields {
+		s, err := optionalString(obj, f.key)
+		if err != nil {
+			return Publisher{}, err
+		}
+		if s != "" {
+			*f.dst = s
+		}
+	}
+	return p, nil
+}
+
+// decodeAttestation decodes one attestation object (pypi-attestations'
+// Attestation). Its errors start with a path suffix.
+func decodeAttestation(obj map[string]json.RawMessage) (RawAttestation, error) {
+	var a RawAttestation
+	if err := checkVersion(obj, attestationVersion); err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	vm, err := requiredObject(obj, "verification_material")
+	if err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	if a.Certificate, err = requiredBase64(vm, "certificate", "verification_material.certificate"); err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	rawEntries, ok := vm["transparency_entries"]
+	if !ok {
+		return RawAttestation{}, at(".verification_material.transparency_entries", errors.New("missing"))
+	}
+	entries, err := decodeArray(rawEntries)
+	if err != nil {
+		return RawAttestation{}, at(".verification_material.transparency_entries", err)
+	}
+	for k, e := range entries {
+		if _, err := decodeObject(e); err != nil {
+			return RawAttestation{}, at(fmt.Sprintf(".verification_material.transparency_entries[%d]", k), err)
+		}
+		a.TransparencyEntries = append(a.TransparencyEntries, e)
+	}
+	env, err := requiredObject(obj, "envelope")
+	if err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	if a.Statement, err = requiredBase64(env, "statement", "envelope.statement"); err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	if a.Signature, err = requiredBase64(env, "signature", "envelope.signature"); err != nil {
+		return RawAttestation{}, at("", err)
+	}
+	return a, nil
+}
+
+// checkVersion requires obj["version"], when present, to be the integer want.
+func checkVersion(obj map[string]json.RawMessage, want int) error {
+	raw, ok := obj["version"]
+	if !ok {
+		return nil
+	}
+	var v json.Number
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return fmt.Errorf("version: not a number")
+	}
+	if v.String() != fmt.Sprint(want) {
+		return fmt.Errorf("unsupported version %s (want %d)", v, want)
+	}
+	return nil
+}
+
+// decodeObject decodes a JSON object, keeping its values raw.
+func decodeObject(data []byte) (map[string]json.RawMessage, error) {
+	if isNull(data) {
+		return nil, errors.New("null, want an object")
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return nil, fmt.Errorf("want a JSON object: %w", err)
+	}
+	return obj, nil
+}
+
+// decodeArray decodes a JSON array, keeping its elements raw.
+func decodeArray(data []byte) ([]json.RawMessage, error) {
+	if isNull(data) {
+		return nil, errors.New("null, want an array")
+	}
+	var arr []json.RawMessage
+	if err := json.Unmarshal(data, &arr); err != nil {
+		return nil, fmt.Errorf("want a JSON array: %w", err)
+	}
+	return arr, nil
+}
+
+// requiredObject returns the object at obj[key].
+func requiredObject(obj map[string]json.RawMessage, key string) (map[string]json.RawMessage, error) {
+	raw, ok := obj[key]
+	if !ok {
+		return nil, fmt.Errorf("%s: missing", key)
+	}
+	o, err := decodeObject(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	return o, nil
+}
+
+// requiredString returns the string at obj[key]; it must be present and a
+// string.
+func requiredString(obj map[string]json.RawMessage, key string) (string, error) {
+	raw, ok := obj[key]
+	if !ok {
+		return "", fmt.Errorf("%s: missing", key)
+	}
+	var s string
+	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
+		return "", fmt.Errorf("%s: not a string", key)
+	}
+	return s, nil
+}
+
+// optionalString returns the string at obj[key]; absent and null are "".
+func optionalString(obj map[string]json.RawMessage, key string) (string, error) {
+	raw, ok := obj[key]
+	if !ok || isNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%s: not a string or null", key)
+	}
+	return s, nil
+}
+
+// requiredBase64 returns the decoded standard-base64 string at obj[key],
+// which must be non-empty (PEP 740's certificate, statement and signature
+// are never empty). label is the field's path in errors.
+func requiredBase64(obj map[string]json.RawMessage, key, label string) ([]byte, error) {
+	raw, ok := obj[key]
+	if !ok {
+		return nil, fmt.Errorf("%s: missing", label)
+	}
+	var s string
+	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
+		return nil, fmt.Errorf("%s: not a string", label)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("bad base64 in %s: %w", label, err)
+	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%s: empty", label)
+	}
+	return b, nil
+}
+
+// isNull reports whether data is the JSON literal null.
+func isNull(data []byte) bool {
+	return string(bytes.TrimSpace(data)) == "null"
+}
