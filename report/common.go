@@ -72,6 +72,16 @@ func packageProblems(p Package) []located {
 	return out
 }
 
+// where prefixes a problem's message with the file it concerns, unless the
+// message already names it (SPEC §5 asks messages to name the file, so
+// usually it does, and the report should not say it twice).
+func (l located) where() string {
+	if l.File == "" || strings.Contains(l.Message, l.File) {
+		return l.Message
+	}
+	return l.File + ": " + l.Message
+}
+
 // publisherName is a one-line name for an attestation's publisher:
 // "owner/repo (workflow.yml)" for GitHub and GitLab, the e-mail for Google.
 func publisherName(pub Publisher) string {
@@ -142,10 +152,13 @@ func summaryLine(s Summary) string {
 	for _, c := range []struct {
 		n    int
 		name string
-	}{{s.Verified, "verified"}, {s.HashOnly, "hash-only"}, {s.Failed, "failed"}, {s.Error, "error"}} {
+	}{{s.Verified, "verified"}, {s.HashOnly, "hash-only"}, {s.Failed, "failed"}} {
 		if c.n > 0 {
 			ev = append(ev, fmt.Sprintf("%d %s", c.n, c.name))
 		}
+	}
+	if s.Error > 0 {
+		ev = append(ev, plural(s.Error, "error", "errors"))
 	}
 	b.WriteString(": " + strings.Join(ev, ", "))
 	var pol []string

@@ -62,11 +62,7 @@ func writeMarkdown(w io.Writer, d *Document) error {
 		for _, pr := range probs {
 			// The item starts with our own markup, so no input can turn it
 			// into a nested list or heading.
-			loc := ""
-			if pr.File != "" {
-				loc = " " + mdEscape(pr.File) + ":"
-			}
-			fmt.Fprintf(b, "- **%s**%s %s\n", mdEscape(pr.Kind), loc, mdEscape(pr.Message))
+			fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(pr.Kind), mdEscape(pr.where()))
 		}
 	}
 	if err := b.Flush(); err != nil {

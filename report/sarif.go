@@ -235,13 +235,9 @@ func sarifLevel(p Package, kind string) string {
 // sarifText names the package, the file and the cause.
 func sarifText(p Package, pr located) string {
 	var b strings.Builder
-	b.WriteString(packageLabel(p))
-	if pr.File != "" {
-		b.WriteString(": " + pr.File)
-	}
-	b.WriteString(": " + pr.Kind)
-	if pr.Message != "" {
-		b.WriteString(": " + pr.Message)
+	b.WriteString(packageLabel(p) + ": " + pr.Kind)
+	if m := pr.where(); m != "" {
+		b.WriteString(": " + m)
 	}
 	return b.String()
 }

@@ -158,8 +158,8 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// problems lists every problem below the table, grouped by package:
-// file, kind and message on one line each.
+// problems lists every problem below the table, grouped by package: kind
+// and message (which names the file) on one line each.
 func (t *textWriter) problems(d *Document) {
 	first := true
 	for _, p := range d.Packages {
@@ -177,11 +177,7 @@ func (t *textWriter) problems(d *Document) {
 		}
 		t.printf("  %s\n", head)
 		for _, pr := range probs {
-			loc := ""
-			if pr.File != "" {
-				loc = oneLine(pr.File) + ": "
-			}
-			t.printf("    %s%s: %s\n", loc, t.paint(problemColor(p), pr.Kind), oneLine(pr.Message))
+			t.printf("    %s: %s\n", t.paint(problemColor(p), pr.Kind), oneLine(pr.where()))
 		}
 	}
 }
