@@ -361,7 +361,7 @@ func signEnvelope(key *ecdsa.PrivateKey, statement []byte) ([]byte, error) {
 
 // logEntry records the DSSE envelope in a Rekor v1 log as a dsse v0.0.1
 // entry and returns its TransparencyLogEntry with a signed entry timestamp
-// (SET) and an inclusion proof in a one-leaf tree with a signed checkpoint.
+// (SET) and an inclusion proof in a two-leaf tree with a signed checkpoint.
 func (s *Sigstore) logEntry(logKey *ecdsa.PrivateKey, cert *x509.Certificate, statement, sig []byte, at time.Time, corruptSET bool) (*protorekor.TransparencyLogEntry, error) {
 	env, err := json.Marshal(dsse.Envelope{
 		PayloadType: PayloadType,
@@ -406,13 +406,17 @@ func (s *Sigstore) logEntry(logKey *ecdsa.PrivateKey, cert *x509.Certificate, st
 		set[len(set)-1] ^= 0x01
 	}
 
-	// Inclusion proof: a one-leaf tree whose root is the RFC 6962 leaf hash.
+	// Inclusion proof: the entry is the second leaf of a two-leaf tree (so the
+	// proof has a hash and a non-zero index, as real ones do); the root is
+	// the RFC 6962 hash of the first leaf's hash and this entry's leaf hash.
 	leafHash := sha256.Sum256(append([]byte{0}, body...))
+	first := sha256.Sum256([]byte("\x00pyverify virtual rekor: first entry"))
+	rootHash := sha256.Sum256(append(append([]byte{1}, first[:]...), leafHash[:]...))
 	signer, err := signature.LoadECDSASignerVerifier(logKey, crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("verifytest: checkpoint signer: %w", err)
 	}
-	checkpoint, err := util.CreateAndSignCheckpoint(context.Background(), rekorHost, rekorTreeID, 1, leafHash[:], signer)
+	checkpoint, err := util.CreateAndSignCheckpoint(context.Background(), rekorHost, rekorTreeID, 2, rootHash[:], signer)
 	if err != nil {
 		return nil, fmt.Errorf("verifytest: checkpoint: %w", err)
 	}
@@ -422,7 +426,7 @@ func (s *Sigstore) logEntry(logKey *ecdsa.PrivateKey, cert *x509.Certificate, st
 		KindVersion:       &protorekor.KindVersion{Kind: "dsse", Version: "0.0.1"},
 		IntegratedTime:    integrated,
 		InclusionPromise:  &protorekor.InclusionPromise{SignedEntryTimestamp: set},
-		InclusionProof:    &protorekor.InclusionProof{LogIndex: 0, RootHash: leafHash[:], TreeSize: 1, Hashes: [][]byte{}, Checkpoint: &protorekor.Checkpoint{Envelope: string(checkpoint)}},
+		InclusionProof:    &protorekor.InclusionProof{LogIndex: 1, RootHash: rootHash[:], TreeSize: 2, Hashes: [][]byte{first[:]}, Checkpoint: &protorekor.Checkpoint{Envelope: string(checkpoint)}},
 		CanonicalizedBody: body,
 	}, nil
 }

@@ -7,6 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -450,4 +455,58 @@ func TestLeafReusedPerIdentity(t *testing.T) {
 	if _, err := root.NewTrustedRootFromJSON(s.TrustedRootJSON()); err != nil {
 		t.Errorf("trusted root does not load: %v", err)
 	}
+}
+
+// TestShapeMatchesCorpus compares the JSON keys of a minted provenance object
+// with a real one from PyPI, so that decoders tested on synthetic data read
+// real data too.
+func TestShapeMatchesCorpus(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "..", "shared", "corpus", "provenance", "juwunit-0.1.3-wheel-2026.provenance.json")
+	real, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("corpus not available: %s is missing", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sigstore(t)
+	minted, err := s.Provenance(testFile, testSHA256, verifytest.Spec{Repository: "acme/demo", Environment: "pypi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(keyPaths(t, real), keyPaths(t, minted)); diff != "" {
+		t.Errorf("JSON key paths (-real +minted):\n%s", diff)
+	}
+}
+
+// keyPaths lists the object key paths of a JSON document, arrays collapsed.
+func keyPaths(t *testing.T, doc []byte) []string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]bool{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, c := range v {
+				set[prefix+"/"+k] = true
+				walk(prefix+"/"+k, c)
+			}
+		case []any:
+			for _, c := range v {
+				walk(prefix+"[]", c)
+			}
+		}
+	}
+	walk("", v)
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
