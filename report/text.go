@@ -171,13 +171,13 @@ func (t *textWriter) problems(d *Document) {
 			t.printf("\n%s\n", t.paint(ansiBold, "Problems:"))
 			first = false
 		}
-		head := oneLine(packageLabel(p))
+		head := packageLabel(p)
 		if p.Source != "" {
 			head += " (" + p.Source + ")"
 		}
-		t.printf("  %s\n", head)
+		t.printf("  %s\n", oneLine(head))
 		for _, pr := range probs {
-			t.printf("    %s: %s\n", t.paint(problemColor(p), pr.Kind), oneLine(pr.where()))
+			t.printf("    %s: %s\n", t.paint(problemColor(p), oneLine(pr.Kind)), oneLine(pr.where()))
 		}
 	}
 }
@@ -200,8 +200,8 @@ func (t *textWriter) detail(d *Document) {
 			t.printf("\n")
 		}
 		pol := policyResult(p)
-		t.printf("%s: %s, policy %s\n", t.paint(ansiBold, packageLabel(p)),
-			t.paint(evidenceColor(p.Evidence), p.Evidence), t.paint(policyColor(pol), pol))
+		t.printf("%s: %s, policy %s\n", t.paint(ansiBold, oneLine(packageLabel(p))),
+			t.paint(evidenceColor(p.Evidence), oneLine(p.Evidence)), t.paint(policyColor(pol), pol))
 		req := p.Requirement
 		if p.Source != "" {
 			req += " (" + p.Source + ")"
@@ -211,7 +211,7 @@ func (t *textWriter) detail(d *Document) {
 		t.field(2, "policy entry", p.PolicyEntry)
 		t.explained(2, p, sortedProblems(p.Problems))
 		for _, f := range p.Files {
-			t.printf("  file %s: %s\n", f.Filename, t.paint(evidenceColor(f.Evidence), f.Evidence))
+			t.printf("  file %s: %s\n", oneLine(f.Filename), t.paint(evidenceColor(f.Evidence), oneLine(f.Evidence)))
 			t.field(4, "sha256", f.SHA256)
 			t.field(4, "size", plural(int(f.Size), "byte", "bytes"))
 			t.field(4, "downloaded", yesNo(f.Downloaded))
@@ -272,7 +272,7 @@ func (t *textWriter) explained(indent int, p Package, probs []Problem) {
 	pad := strings.Repeat(" ", indent)
 	t.printf("%sproblems:\n", pad)
 	for _, pr := range probs {
-		t.printf("%s  %s: %s\n", pad, t.paint(problemColor(p), pr.Kind), oneLine(pr.Message))
+		t.printf("%s  %s: %s\n", pad, t.paint(problemColor(p), oneLine(pr.Kind)), oneLine(pr.Message))
 		if e := Explain(pr.Kind); e != "" {
 			t.printf("%s    means: %s\n", pad, e)
 		}
