@@ -32,7 +32,8 @@ type located struct {
 	Problem
 }
 
-// sortedProblems returns ps sorted by (kind, message), without modifying
+// sortedProblems returns ps sorted by (kind, message), exact duplicates
+// dropped, without modifying
 // ps (STYLE §5.5: stable output whatever order the checks finished in).
 func sortedProblems(ps []Problem) []Problem {
 	out := slices.Clone(ps)

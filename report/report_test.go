@@ -171,7 +171,7 @@ func TestInputCannotForgeOutput(t *testing.T) {
 	t.Parallel()
 	d := &report.Document{
 		Packages: []report.Package{{
-			Name: "evil\x1b[2J\nFAKE ok", Version: "1|0", Evidence: "failed", Violation: true,
+			Name: "evil\x1b[2J\nFAKE ok", Version: "1|0", Source: "r.txt:1\x1b[2J", Evidence: "failed", Violation: true,
 			Problems: []report.Problem{{Kind: "network", Message: "line one\nverified\r\x07"}},
 		}},
 	}
