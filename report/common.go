@@ -33,8 +33,8 @@ type located struct {
 }
 
 // sortedProblems returns ps sorted by (kind, message), exact duplicates
-// dropped, without modifying
-// ps (STYLE §5.5: stable output whatever order the checks finished in).
+// dropped, without modifying ps (STYLE §5.5: stable output whatever order
+// the checks finished in).
 func sortedProblems(ps []Problem) []Problem {
 	out := slices.Clone(ps)
 	slices.SortFunc(out, func(a, b Problem) int {
