@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -196,5 +197,184 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The digests PyPI lists for the distributions whose attestations are in
+// testdata/ (see testdata/README.md).
+const (
+	abi3infoWheel   = "abi3info-2024.10.3-py3-none-any.whl"
+	abi3infoSHA256  = "01577e2314093011854ec7e888dc3fd25e19031bc121a8c394430da06e1fd4dc"
+	sampleSdist     = "sampleproject-3.0.0.tar.gz"
+	sampleSHA256    = "117ed88e5db073bb92969a7545745fd977ee85b7019706dd256a64058f70963d"
+	rfc8785Wheel    = "rfc8785-0.1.2-py3-none-any.whl"
+	rfc8785SHA256   = "c4e92e9ecc828bef2aa7dba1de8ac983511f7532a0df11c770d39099a25cf201"
+	googleAccount   = "919436158236-compute@developer.gserviceaccount.com"
+	abi3infoRepo    = "woodruffw/abi3info"
+	abi3infoWorkflo = "release.yml"
+)
+
+// testdataProvenance decodes a provenance or attestation file of testdata/.
+func testdataProvenance(t *testing.T, name string) *verify.Provenance {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := verify.DecodeProvenance(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// testdataVerifier verifies against the public-good root copied into
+// testdata/, so these tests run without the shared corpus.
+func testdataVerifier(t *testing.T) *verify.Verifier {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "trusted_root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := verify.LoadTrustedRoot("trusted_root.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := verify.NewVerifier(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestVerifyFile covers what the corpus does not: bare attestations, files
+// the statement is not about, several attestations of which one fails, and
+// no provenance at all.
+func TestVerifyFile(t *testing.T) {
+	t.Parallel()
+	v := testdataVerifier(t)
+	abi3 := testdataProvenance(t, abi3infoWheel+".provenance")
+	bareGoogle := testdataProvenance(t, sampleSdist+".publish.attestation")
+	bareStaging := testdataProvenance(t, rfc8785Wheel+".publish.attestation")
+	otherRepo := verify.Publisher{Kind: "GitHub", Repository: "evil/abi3info", Workflow: abi3infoWorkflo}
+	twoBundles := &verify.Provenance{Bundles: []verify.AttestationBundle{
+		abi3.Bundles[0],
+		{Publisher: otherRepo, Attestations: abi3.Bundles[0].Attestations},
+	}}
+
+	type outcome struct {
+		Evidence  verify.Evidence
+		Kinds     []verify.ProblemKind
+		Verified  []bool
+		Publisher []verify.Publisher
+	}
+	abi3Pub := verify.Publisher{Kind: "GitHub", Repository: abi3infoRepo, Workflow: abi3infoWorkflo}
+	tests := []struct {
+		name             string
+		filename, sha256 string
+		prov             *verify.Provenance
+		want             outcome
+	}{
+		{"no provenance", abi3infoWheel, abi3infoSHA256, nil, outcome{Evidence: verify.HashOnly}},
+		{"no bundles", abi3infoWheel, abi3infoSHA256, &verify.Provenance{}, outcome{Evidence: verify.HashOnly}},
+		{"provenance", abi3infoWheel, abi3infoSHA256, abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
+		{"equivalent filename", "abi3info-2024.10.03-py3-none-any.whl", abi3infoSHA256, abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
+		{"digest in upper case", abi3infoWheel, strings.ToUpper(abi3infoSHA256), abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
+		{"other file of the release", "abi3info-2024.10.3.tar.gz", abi3infoSHA256, abi3,
+			outcome{verify.Failed, []verify.ProblemKind{verify.SubjectMismatch}, []bool{false}, []verify.Publisher{abi3Pub}}},
+		{"other digest", abi3infoWheel, sampleSHA256, abi3,
+			outcome{verify.Failed, []verify.ProblemKind{verify.SubjectMismatch}, []bool{false}, []verify.Publisher{abi3Pub}}},
+		{"one of two bundles fails", abi3infoWheel, abi3infoSHA256, twoBundles,
+			outcome{verify.Failed, []verify.ProblemKind{verify.PublisherMismatch}, []bool{true, false}, []verify.Publisher{abi3Pub, otherRepo}}},
+		{"bare attestation: publisher read from the certificate", sampleSdist, sampleSHA256, bareGoogle,
+			outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{{Kind: "Google", Email: googleAccount}}}},
+		{"bare attestation from Sigstore staging", rfc8785Wheel, rfc8785SHA256, bareStaging,
+			outcome{verify.Failed, []verify.ProblemKind{verify.UntrustedCertificate}, []bool{false}, []verify.Publisher{{}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fv := v.VerifyFile(tt.filename, tt.sha256, tt.prov)
+			got := outcome{Evidence: fv.Evidence}
+			for _, p := range fv.Problems {
+				got.Kinds = append(got.Kinds, p.Kind)
+				if !strings.HasPrefix(p.Message, tt.filename+": attestation ") {
+					t.Errorf("message does not name the file and attestation: %q", p.Message)
+				}
+			}
+			for _, a := range fv.Attestations {
+				got.Verified = append(got.Verified, a.Verified)
+				got.Publisher = append(got.Publisher, a.Publisher)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("VerifyFile (-want +got):\n%s\nproblems: %v", diff, fv.Problems)
+			}
+		})
+	}
+}
+
+// TestVerifyFileAttestation checks every field VerifyFile fills in for a
+// verified attestation.
+func TestVerifyFileAttestation(t *testing.T) {
+	t.Parallel()
+	v := testdataVerifier(t)
+	fv := v.VerifyFile(abi3infoWheel, abi3infoSHA256, testdataProvenance(t, abi3infoWheel+".provenance"))
+	if len(fv.Attestations) != 1 {
+		t.Fatalf("got %d attestations, want 1", len(fv.Attestations))
+	}
+	got := fv.Attestations[0]
+	want := verify.Attestation{
+		PredicateType: verify.PredicatePyPIPublish,
+		Verified:      true,
+		Publisher:     verify.Publisher{Kind: "GitHub", Repository: abi3infoRepo, Workflow: abi3infoWorkflo},
+		Identity: verify.Identity{
+			SAN:               "https://github.com/woodruffw/abi3info/.github/workflows/release.yml@refs/tags/v2024.10.03",
+			Issuer:            "https://token.actions.githubusercontent.com",
+			SourceRepository:  "https://github.com/woodruffw/abi3info",
+			SourceRef:         "refs/tags/v2024.10.03",
+			SourceDigest:      got.Identity.SourceDigest,
+			BuildConfig:       "https://github.com/woodruffw/abi3info/.github/workflows/release.yml@refs/tags/v2024.10.03",
+			RunInvocation:     got.Identity.RunInvocation,
+			RunnerEnvironment: "github-hosted",
+		},
+		LogIndex:       136619283,
+		IntegratedTime: time.Unix(1727988030, 0).UTC(),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("attestation (-want +got):\n%s", diff)
+	}
+	if len(got.Identity.SourceDigest) != 40 || !strings.HasPrefix(got.Identity.RunInvocation, "https://github.com/woodruffw/abi3info/actions/runs/") {
+		t.Errorf("source digest %q, run invocation %q", got.Identity.SourceDigest, got.Identity.RunInvocation)
+	}
+}
+
+func TestLoadTrustedRootErrors(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, in string }{
+		{"not JSON", "{"},
+		{"not a trusted root", `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`},
+		{"a provenance object", `{"version":1,"attestation_bundles":[]}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := verify.LoadTrustedRoot("root.json", []byte(tt.in))
+			if err == nil || !strings.HasPrefix(err.Error(), "root.json: ") {
+				t.Errorf("LoadTrustedRoot error = %v, want one naming root.json", err)
+			}
+		})
+	}
+	if _, err := verify.NewVerifier(nil); err == nil {
+		t.Errorf("NewVerifier(nil) succeeded")
+	}
+}
+
+// TestPublicGoodTrustedRootOffline: offline with an empty cache fails
+// without touching the network, and says where it looked.
+func TestPublicGoodTrustedRootOffline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := verify.PublicGoodTrustedRoot(t.Context(), dir, true)
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("PublicGoodTrustedRoot offline, empty cache: err = %v, want one naming %s", err, dir)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Provenance is a decoded PEP 740 provenance object: what PyPI's Integrity
@@ -61,14 +62,14 @@ func DecodeProvenance(name string, data []byte) (*Provenance, error) {
 		if _, isAttestation := top["verification_material"]; isAttestation {
 			a, err := decodeAttestation(top)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, describe(name, "", err)
 			}
 			return &Provenance{Bundles: []AttestationBundle{{Attestations: []RawAttestation{a}}}}, nil
 		}
 		return nil, fmt.Errorf("%s: neither a provenance object (no attestation_bundles) nor an attestation (no verification_material)", name)
 	}
 	if err := checkVersion(top, provenanceVersion); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, describe(name, "", err)
 	}
 	rawBundles, err := decodeArray(top["attestation_bundles"])
 	if err != nil {
@@ -78,7 +79,7 @@ func DecodeProvenance(name string, data []byte) (*Provenance, error) {
 	for i, rb := range rawBundles {
 		b, err := decodeBundle(rb)
 		if err != nil {
-			return nil, fmt.Errorf("%s: attestation_bundles[%d]%w", name, i, err)
+			return nil, describe(name, fmt.Sprintf("attestation_bundles[%d]", i), err)
 		}
 		p.Bundles = append(p.Bundles, b)
 	}
@@ -94,6 +95,22 @@ type pathError struct {
 
 func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
 func (e *pathError) Unwrap() error { return e.err }
+
+// describe turns an error of the value at JSON path base in file name into
+// "name: base.path: cause" (base may be empty).
+func describe(name, base string, err error) error {
+	path := base
+	var pe *pathError
+	if errors.As(err, &pe) {
+		path += pe.path
+		err = pe.err
+	}
+	path = strings.TrimPrefix(path, ".")
+	if path == "" {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return fmt.Errorf("%s: %s: %w", name, path, err)
+}
 
 // at wraps err with the JSON path suffix path.
 func at(path string, err error) error {
@@ -226,11 +243,13 @@ func checkVersion(obj map[string]json.RawMessage, want int) error {
 	if !ok {
 		return nil
 	}
-	var v json.Number
+	var x any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
-		return fmt.Errorf("version: not a number")
+	err := d.Decode(&x)
+	v, ok := x.(json.Number)
+	if err != nil || !ok {
+		return errors.New("version: not a number")
 	}
 	if v.String() != fmt.Sprint(want) {
 		return fmt.Errorf("unsupported version %s (want %d)", v, want)

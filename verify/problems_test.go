@@ -1,0 +1,92 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sigstore/sigstore-go/pkg/root"
+)
+
+// The error texts below are sigstore-go v1.3.0's (pkg/verify/signed_entity.go
+// and tlog.go), wrapped the way Verifier.Verify wraps them. The corpus test
+// checks the same mapping on real attestations.
+
+// trustedLogID is a log id the test root trusts; unknownLogID is not.
+const (
+	trustedLogID = "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d"
+	unknownLogID = "d32f30a3c32d639c2b762205a21c7bb07788e68283a4ae6f42118723a1bea496"
+)
+
+var testLogs = map[string]*root.TransparencyLog{trustedLogID: {}}
+
+type problemCase struct {
+	name   string
+	err    error
+	logIDs []string
+}
+
+func checkKinds(t *testing.T, want ProblemKind, tests []problemCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, cause := sigstoreProblem(tt.err, tt.logIDs, testLogs)
+			if got != want {
+				t.Errorf("sigstoreProblem(%q) = %s, want %s", tt.err, got, want)
+			}
+			if cause == "" || strings.HasPrefix(cause, " ") {
+				t.Errorf("cause %q is not a sentence", cause)
+			}
+		})
+	}
+}
+
+func TestSigstoreProblemInvalidSignature(t *testing.T) {
+	t.Parallel()
+	checkKinds(t, InvalidSignature, []problemCase{
+		{"logged signature differs", errors.New("failed to verify log inclusion: transparency log signature does not match"), []string{trustedLogID}},
+		{"logged certificate differs", errors.New("failed to verify log inclusion: transparency log certificate does not match"), []string{trustedLogID}},
+		{"logged payload differs", errors.New("failed to verify log inclusion: transparency log dsse/intoto entry payload hash ab does not match envelope payload hash cd"), []string{trustedLogID}},
+		{"DSSE signature", errors.New("failed to verify signature: could not verify envelope: no valid signatures"), []string{trustedLogID}},
+		{"malformed certificate", fmt.Errorf("%w: x509: malformed certificate", errMalformedCertificate), []string{trustedLogID}},
+		{"anything else", errors.New("failed to fetch signature content: surprise"), []string{trustedLogID}},
+	})
+}
+
+func TestSigstoreProblemUntrustedCertificate(t *testing.T) {
+	t.Parallel()
+	checkKinds(t, UntrustedCertificate, []problemCase{
+		{"entry from a log not in the root", errors.New("failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1"), []string{unknownLogID}},
+		{"leaf does not chain to the root", errors.New("failed to verify leaf certificate: x509: certificate signed by unknown authority"), []string{trustedLogID}},
+		{"SCT", errors.New("failed to verify signed certificate timestamp: only able to verify 0 SCT entries; unable to meet threshold of 1"), []string{trustedLogID}},
+		{"certificate expired at integration", errors.New("failed to verify log inclusion: integrated time outside certificate validity"), []string{trustedLogID}},
+	})
+}
+
+func TestSigstoreProblemNoTransparencyProof(t *testing.T) {
+	t.Parallel()
+	checkKinds(t, NoTransparencyProof, []problemCase{
+		{"no entries", errors.New("failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1"), nil},
+		{"bad SET from a trusted log", errors.New("failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1"), []string{unknownLogID, trustedLogID}},
+		{"bad inclusion proof", errors.New("failed to verify log inclusion: calculated root 00 does not match expected root 11"), []string{trustedLogID}},
+		{"no trusted time", errors.New("failed to verify timestamps: threshold not met for verified signed & log entry integrated timestamps: 0 < 1"), []string{trustedLogID}},
+		{"malformed entry", fmt.Errorf("%w 0: proto: syntax error", errMalformedLogEntry), nil},
+	})
+}
+
+func TestSigstoreProblemInvalidStatement(t *testing.T) {
+	t.Parallel()
+	checkKinds(t, InvalidStatement, []problemCase{
+		{"payload not JSON", errors.New("failed to fetch envelope statement: validation error: invalid attestation: decoding json"), []string{trustedLogID}},
+	})
+}
+
+func TestSigstoreProblemNamesUnknownLog(t *testing.T) {
+	t.Parallel()
+	_, cause := sigstoreProblem(errors.New("failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1"), []string{unknownLogID}, testLogs)
+	if !strings.Contains(cause, unknownLogID) {
+		t.Errorf("cause %q does not name the log id %s", cause, unknownLogID)
+	}
+}
