@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/report"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// defaultIndexURL is used when neither --index-url, $PYVERIFY_INDEX_URL nor
+// a requirements file names an index.
+const defaultIndexURL = "https://pypi.org"
+
+// app holds the streams and the global options, and builds what commands
+// need from them.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+
+	indexURL    string
+	trustedRoot string
+	policyFile  string
+	format      formatFlag
+	output      string
+	concurrency int
+	cacheDir    string
+	noCache     bool
+	offline     bool
+	quiet       bool
+	verbose     bool
+
+	cmd *cobra.Command // the command being run
+	out *os.File       // -o FILE, opened before any network work
+	mu  sync.Mutex     // serialises stderr writes from concurrent callbacks
+}
+
+func (a *app) bindGlobalFlags(root *cobra.Command) {
+	a.format.f = report.Text
+	f := root.PersistentFlags()
+	f.StringVar(&a.indexURL, "index-url", "", "base `URL` of a Warehouse-compatible index (default $PYVERIFY_INDEX_URL, else "+defaultIndexURL+")")
+	f.StringVar(&a.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json `FILE` to verify against (default: the public-good root via TUF)")
+	f.StringVar(&a.policyFile, "policy", "", "policy `FILE` (default ./pyverify.toml, else [tool.pyverify] in ./pyproject.toml, else built in)")
+	f.Var(&a.format, "format", "report format: "+formatChoices())
+	f.StringVarP(&a.output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	f.IntVar(&a.concurrency, "concurrency", 16, "most HTTP requests in flight")
+	f.StringVar(&a.cacheDir, "cache-dir", "", "cache `DIR` (default: the user cache dir + /pyverify)")
+	f.BoolVar(&a.noCache, "no-cache", false, "use no cache")
+	f.BoolVar(&a.offline, "offline", false, "never touch the network: use only the cache and local files")
+	f.BoolVarP(&a.quiet, "quiet", "q", false, "less on stderr")
+	f.BoolVarP(&a.verbose, "verbose", "v", false, "more on stderr: each request and retry")
+}
+
+// setup validates the global options before any command runs.
+func (a *app) setup(cmd *cobra.Command) error {
+	a.cmd = cmd
+	switch {
+	case a.concurrency < 1:
+		return usageError(cmd, fmt.Errorf("--concurrency must be at least 1, got %d", a.concurrency))
+	case a.quiet && a.verbose:
+		return usageError(cmd, errors.New("--quiet and --verbose cannot be used together"))
+	}
+	if a.cacheDir == "" && !a.noCache {
+		if dir, err := os.UserCacheDir(); err == nil {
+			a.cacheDir = filepath.Join(dir, "pyverify")
+		} else {
+			a.noCache = true // no cache dir on this machine: run without one
+		}
+	}
+	return nil
+}
+
+// close releases what the app opened.
+func (a *app) close() {
+	if a.out != nil {
+		a.out.Close()
+	}
+}
+
+// logf writes a verbose line to stderr.
+func (a *app) logf(format string, args ...any) {
+	if !a.verbose {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintf(a.stderr, format+"\n", args...)
+}
+
+// openOutput opens -o FILE before any network work, so that an unwritable
+// report path is a usage error, not a lost audit.
+func (a *app) openOutput() error {
+	if a.output == "" || a.out != nil {
+		return nil
+	}
+	f, err := os.Create(a.output)
+	if err != nil {
+		return fmt.Errorf("cannot write the report: %w", err)
+	}
+	a.out = f
+	return nil
+}
+
+// loadPolicy reads --policy, or discovers the policy (SPEC §2).
+func (a *app) loadPolicy() (*policy.Policy, error) {
+	if a.policyFile == "" {
+		return policy.Discover(os.DirFS("."))
+	}
+	data, err := os.ReadFile(a.policyFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policy: %w", err)
+	}
+	if filepath.Base(a.policyFile) == "pyproject.toml" {
+		p, found, err := policy.ParsePyproject(a.policyFile, data)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, fmt.Errorf("%s: no [tool.pyverify] table", a.policyFile)
+		}
+		return p, nil
+	}
+	return policy.Parse(a.policyFile, data)
+}
+
+// loadTrustedRoot reads --trusted-root, or gets the Sigstore public-good
+// root through TUF (cached).
+func (a *app) loadTrustedRoot(ctx context.Context) (*verify.TrustedRoot, error) {
+	if a.trustedRoot == "" {
+		dir := ""
+		if !a.noCache {
+			dir = filepath.Join(a.cacheDir, "tuf")
+		}
+		tr, err := verify.PublicGoodTrustedRoot(ctx, dir, a.offline)
+		if err != nil {
+			return nil, fmt.Errorf("getting the Sigstore public-good trusted root: %w (%s)", err, hintTrustedRoot)
+		}
+		return tr, nil
+	}
+	data, err := os.ReadFile(a.trustedRoot)
+	if err != nil {
+		return nil, fmt.Errorf("reading the trusted root: %w", err)
+	}
+	return verify.LoadTrustedRoot(a.trustedRoot, data)
+}
+
+// resolveIndexURL picks the index: --index-url, else $PYVERIFY_INDEX_URL,
+// else an --index-url option line of the requirements files (SPEC §3),
+// else pypi.org.
+func (a *app) resolveIndexURL(opts []pypi.Option) string {
+	if a.indexURL != "" {
+		return a.indexURL
+	}
+	if v := a.getenv("PYVERIFY_INDEX_URL"); v != "" {
+		return v
+	}
+	for _, o := range opts {
+		if o.Name == "--index-url" || o.Name == "-i" {
+			return o.Value
+		}
+	}
+	return defaultIndexURL
+}
+
+// client builds the one shared index client.
+func (a *app) client(indexURL string) (*pypi.Client, error) {
+	if a.offline {
+		return nil, errors.New("--offline: this command needs the index, and pyverify keeps no index cache yet; verify local files with: pyverify verify FILE --provenance F --trusted-root F")
+	}
+	o := pypi.Options{
+		BaseURL:     indexURL,
+		Concurrency: a.concurrency,
+		UserAgent:   "pyverify/" + version,
+	}
+	if a.verbose {
+		o.Logf = a.logf
+	}
+	c, err := pypi.NewClient(o)
+	if err != nil {
+		return nil, fmt.Errorf("--index-url: %w", err)
+	}
+	return c, nil
+}
+
+// deps is what a verifying command needs, all loaded before any network
+// work so that a bad input is exit 2 and nothing was verified.
+type deps struct {
+	policy   *policy.Policy
+	verifier *verify.Verifier
+}
+
+func (a *app) loadDeps(ctx context.Context) (*deps, error) {
+	if err := a.openOutput(); err != nil {
+		return nil, err
+	}
+	pol, err := a.loadPolicy()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := a.loadTrustedRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := verify.NewVerifier(tr)
+	if err != nil {
+		return nil, err
+	}
+	return &deps{policy: pol, verifier: v}, nil
+}
+
+// engineOptions fills the options every engine shares.
+func (a *app) engineOptions(d *deps, idx verify.Index) verify.Options {
+	return verify.Options{
+		Index:       idx,
+		Verifier:    d.verifier,
+		Policy:      d.policy,
+		Concurrency: a.concurrency,
+		OnProgress:  a.progress(),
+	}
+}
+
+// progress returns a progress callback that draws packages done / total on
+// stderr, only when stderr is a terminal (SPEC §2) and not --quiet.
+func (a *app) progress() func(done, total int) {
+	if a.quiet || !isTerminal(a.stderr) {
+		return nil
+	}
+	return func(done, total int) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		fmt.Fprintf(a.stderr, "\r\033[Kchecked %d/%d packages", done, total)
+		if done == total {
+			fmt.Fprint(a.stderr, "\r\033[K")
+		}
+	}
+}
+
+// render writes the report in the chosen format to stdout or -o FILE.
+func (a *app) render(rep *verify.Report, detail bool) error {
+	w := a.stdout
+	if a.out != nil {
+		w = a.out
+	}
+	o := report.Options{
+		Color:  a.out == nil && isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
+		Detail: detail,
+	}
+	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if a.out != nil && !a.quiet {
+		fmt.Fprintf(a.stderr, "pyverify: wrote the %s report to %s\n", a.format.f, a.output)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// osFS opens files by their OS path as given, so that requirement files
+// may be named with absolute or ../ paths and includes resolve relative to
+// the including file.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSlash(name)) }
+
+// readRequirements parses -r files and inline specs, in order: all files'
+// errors are reported together, each naming FILE:LINE.
+func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []pypi.Option, error) {
+	var (
+		reqs []pypi.Requirement
+		opts []pypi.Option
+		errs []error
+		cons []pypi.Requirement
+	)
+	for _, f := range files {
+		rf, err := pypi.ParseRequirements(osFS{}, filepath.ToSlash(f))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		reqs = append(reqs, rf.Requirements...)
+		opts = append(opts, rf.Options...)
+		cons = append(cons, rf.Constraints...)
+	}
+	for _, s := range inline {
+		r, err := pypi.ParseRequirement(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%q: %w", s, err))
+			continue
+		}
+		reqs = append(reqs, r)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return applyConstraints(reqs, cons), opts, nil
+}
+
+// applyConstraints pins an unpinned requirement to the version a -c
+// constraints file pins it to, as pip would install.
+func applyConstraints(reqs, cons []pypi.Requirement) []pypi.Requirement {
+	for i, r := range reqs {
+		if _, ok := r.Pinned(); ok || r.Unsupported != "" {
+			continue
+		}
+		for _, c := range cons {
+			if pypi.NormalizeName(c.Name) != pypi.NormalizeName(r.Name) {
+				continue
+			}
+			if _, ok := c.Pinned(); ok {
+				reqs[i].Specifier, reqs[i].Spec = c.Specifier, c.Spec
+				if len(r.Hashes) == 0 {
+					reqs[i].Hashes = c.Hashes
+				}
+			}
+		}
+	}
+	return reqs
+}
+
+// joinLines is strings.Join for messages.
+func joinLines(lines []string) string { return strings.Join(lines, "\n") }

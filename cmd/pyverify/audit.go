@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyverify/pyverify/verify"
+)
+
+func newAuditCmd(a *app) *cobra.Command {
+	var (
+		files      []string
+		noDownload bool
+	)
+	cmd := &cobra.Command{
+		Use:   "audit [-r FILE]... [REQ]...",
+		Short: "Check requirements files (and inline specs) against the index and the policy",
+		Example: `  pyverify audit -r requirements.txt
+  pyverify audit -r requirements.txt --format sarif -o pyverify.sarif`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(files) == 0 && len(args) == 0 {
+				return usageError(cmd, errors.New("nothing to audit: "+hintAudit))
+			}
+			reqs, opts, err := a.readRequirements(files, args)
+			if err != nil {
+				return err
+			}
+			d, err := a.loadDeps(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := a.client(a.resolveIndexURL(opts))
+			if err != nil {
+				return err
+			}
+			o := a.engineOptions(d, c)
+			o.NoDownload, o.FlagUnpinned = noDownload, true
+			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			if err := a.render(rep, false); err != nil {
+				return err
+			}
+			return exitFor(rep)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "audit requirements `FILE` (repeatable)")
+	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
+	return cmd
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pyverify/pyverify/verify"
+)
+
+func newCheckCmd(a *app) *cobra.Command {
+	var noDownload bool
+	cmd := &cobra.Command{
+		Use:   "check NAME[==VERSION]...",
+		Short: "Look packages up: who published them, and can they be trusted (no version = the latest release)",
+		Example: `  pyverify check sigstore==3.6.1 requests`,
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reqs, _, err := a.readRequirements(nil, args)
+			if err != nil {
+				return err
+			}
+			d, err := a.loadDeps(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := a.client(a.resolveIndexURL(nil))
+			if err != nil {
+				return err
+			}
+			o := a.engineOptions(d, c)
+			o.NoDownload = noDownload
+			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			// A lookup of one package explains it in full.
+			if err := a.render(rep, len(reqs) == 1 || a.verbose); err != nil {
+				return err
+			}
+			return exitFor(rep)
+		},
+	}
+	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
+	return cmd
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/pyverify/pyverify/verify"
+)
+
+// Exit codes (SPEC §8). They depend only on the report, never on --format.
+const (
+	exitOK         = 0 // every package satisfies the policy
+	exitViolation  = 1 // at least one package violates the policy
+	exitUsage      = 2 // usage or configuration error; nothing was verified
+	exitIncomplete = 3 // no violation, but something could not be checked
+)
+
+// exitError carries an exit status out of a command whose report has
+// already been written.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exitFor derives the exit status from the report, whatever --format was
+// used: a CI gate must not pass because the report was JSON or SARIF.
+func exitFor(r *verify.Report) error {
+	switch {
+	case r.Summary.Violations > 0:
+		return &exitError{exitViolation}
+	case r.Summary.Errors > 0 || r.Summary.OK < r.Summary.Packages:
+		return &exitError{exitIncomplete}
+	}
+	return nil
+}
+
+// Guidance shown with usage errors.
+const (
+	hintAudit       = "run: pyverify audit -r requirements.txt"
+	hintCheck       = "run: pyverify check NAME[==VERSION]..."
+	hintVerify      = "run: pyverify verify FILE... [--provenance FILE]..."
+	hintTrustedRoot = "pass --trusted-root FILE (a Sigstore trusted_root.json) to verify without the network"
+)

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/verify"
+)
+
+func newPolicyCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Write and validate policy files",
+	}
+	cmd.AddCommand(newPolicyInitCmd(a), newPolicyCheckCmd(a))
+	return cmd
+}
+
+func newPolicyInitCmd(a *app) *cobra.Command {
+	var files []string
+	cmd := &cobra.Command{
+		Use:   "init [-r FILE]... [REQ]...",
+		Short: "Print a policy pinning the publishers observed now (trust on first use)",
+		Example: `  pyverify policy init -r requirements.txt > pyverify.toml
+  pyverify audit -r requirements.txt --policy pyverify.toml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reqs, opts, err := a.readRequirements(files, args)
+			if err != nil {
+				return err
+			}
+			if len(reqs) == 0 {
+				return usageError(cmd, fmt.Errorf("nothing to pin: %s", "run: pyverify policy init -r requirements.txt"))
+			}
+			if err := a.openOutput(); err != nil {
+				return err
+			}
+			tr, err := a.loadTrustedRoot(cmd.Context())
+			if err != nil {
+				return err
+			}
+			v, err := verify.NewVerifier(tr)
+			if err != nil {
+				return err
+			}
+			c, err := a.client(a.resolveIndexURL(opts))
+			if err != nil {
+				return err
+			}
+			// Observe with the built-in default policy: an existing policy
+			// must not decide what the new one pins.
+			o := a.engineOptions(&deps{policy: policy.Default(), verifier: v}, c)
+			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			w := a.stdout
+			if a.out != nil {
+				w = a.out
+			}
+			if _, err := w.Write(policy.Render(pinsFor(rep))); err != nil {
+				return fmt.Errorf("writing the policy: %w", err)
+			}
+			for _, p := range rep.Packages {
+				if p.Evidence == verify.Failed || p.Evidence == verify.Error {
+					fmt.Fprintf(a.stderr, "pyverify: %s: %s, not pinned to a publisher: %s\n", p.Name, p.Evidence, firstProblem(p))
+				}
+			}
+			return exitFor(rep)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
+	return cmd
+}
+
+// pinsFor turns observed evidence into policy entries (SPEC §6, policy
+// init): a package whose every file has a verified attestation is pinned to
+// the publishers seen, with require = "attestation"; the rest require
+// hashes.
+func pinsFor(rep *verify.Report) []policy.Pin {
+	var pins []policy.Pin
+	seen := map[string]bool{}
+	for _, p := range rep.Packages {
+		name := pypi.NormalizeName(p.Name)
+		if p.Version == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		pin := policy.Pin{Name: name, Require: policy.Hash}
+		if p.Evidence == verify.Verified {
+			pin.Require = policy.Attestation
+			for _, f := range p.Files {
+				for _, at := range f.Attestations {
+					if !at.Verified {
+						continue
+					}
+					pub := policy.Publisher{Kind: at.Publisher.Kind, Repository: at.Publisher.Repository,
+						Workflow: at.Publisher.Workflow, Environment: at.Publisher.Environment, Email: at.Publisher.Email}
+					if !slices.Contains(pin.Publishers, pub) {
+						pin.Publishers = append(pin.Publishers, pub)
+					}
+				}
+			}
+		}
+		pins = append(pins, pin)
+	}
+	return pins
+}
+
+func firstProblem(p verify.Package) string {
+	for _, q := range p.Problems {
+		return q.Message
+	}
+	for _, f := range p.Files {
+		for _, q := range f.Problems {
+			return q.Message
+		}
+	}
+	return "no details"
+}
+
+func newPolicyCheckCmd(a *app) *cobra.Command {
+	var files []string
+	cmd := &cobra.Command{
+		Use:   "check [FILE] [-r FILE]...",
+		Short: "Validate a policy file; with -r, show which entry applies to each package",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				a.policyFile = args[0]
+			}
+			pol, err := a.loadPolicy()
+			if err != nil {
+				return err
+			}
+			reqs, _, err := a.readRequirements(files, nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: valid policy, require = %q, %d package entries\n", pol.Source, pol.Require, len(pol.Entries))
+			now := time.Now()
+			for _, r := range reqs {
+				e, expired := pol.Lookup(r.Name, now)
+				where := "top level"
+				if e != nil {
+					where = fmt.Sprintf("[packages.%q] (line %d), require = %q", e.Pattern, e.Line, e.Require)
+				}
+				fmt.Fprintf(a.stdout, "%s: %s -> %s\n", r.Source(), r.Name, where)
+				for _, x := range expired {
+					fmt.Fprintf(a.stdout, "%s: %s: entry [packages.%q] (line %d) expired on %s\n", r.Source(), r.Name, x.Pattern, x.Line, x.Expires.Format(time.DateOnly))
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "show the entry that applies to each package of `FILE` (repeatable)")
+	return cmd
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// version is pyverify's version, shown by `pyverify version`, in reports
+// and in the User-Agent.
+const version = "0.1.0"
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pyverify",
+		Short: "Verify that Python packages are what their publishers built",
+		Long: `pyverify checks Python distributions against the index's sha256 digests and
+their PEP 740 attestations (Sigstore-signed, bound to a Trusted Publisher), and
+evaluates the evidence against a policy.
+
+Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
+2 usage or configuration error; 3 something could not be checked completely.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return a.setup(cmd)
+		},
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError(cmd, err)
+	})
+	a.bindGlobalFlags(root)
+	root.AddCommand(
+		newAuditCmd(a),
+		newCheckCmd(a),
+		newVerifyCmd(a),
+		newPolicyCmd(a),
+		newVersionCmd(a),
+	)
+	return root
+}
+
+// usageError adds the command's usage line to a flag or argument error.
+func usageError(cmd *cobra.Command, err error) error {
+	return &usageErr{err: err, usage: cmd.UseLine()}
+}
+
+type usageErr struct {
+	err   error
+	usage string
+}
+
+func (e *usageErr) Error() string { return e.err.Error() + "\nusage: " + e.usage }
+func (e *usageErr) Unwrap() error { return e.err }

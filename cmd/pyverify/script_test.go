@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/verify/verifytest"
+)
+
+var update = flag.Bool("update", false, "rewrite cmp sections in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pyverify": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	sig, err := verifytest.NewSigstore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup: func(e *testscript.Env) error {
+			// pypitest knows nothing of Sigstore: it takes a func that mints
+			// provenance for files that have a publisher sidecar.
+			mint := func(f pypitest.File) ([]byte, error) {
+				return sig.MintProvenance(f.Filename, f.SHA256, f.Publisher)
+			}
+			idx, err := pypitest.Serve(filepath.Join(e.WorkDir, "index"), mint)
+			if err != nil {
+				return err
+			}
+			e.Defer(idx.Close)
+			e.Setenv("PYVERIFY_INDEX_URL", idx.URL()) // never the real pypi.org
+			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
+			if corpus, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus")); err == nil {
+				if _, err := os.Stat(corpus); err == nil {
+					e.Setenv("CORPUS", corpus)
+				}
+			}
+			return os.WriteFile(filepath.Join(e.WorkDir, "trusted_root.json"), sig.TrustedRootJSON(), 0o644)
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "corpus" {
+				_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "corpus", "manifest.json"))
+				return err == nil, nil
+			}
+			return false, errors.New("unknown condition " + cond)
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode},
+	})
+}
+
+// exitcode N prog args... runs prog and requires exit status N (exec only
+// knows pass/fail).
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil { // keeps stdout/stderr for later checks
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}

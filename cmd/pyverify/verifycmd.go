@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/verify"
+)
+
+func newVerifyCmd(a *app) *cobra.Command {
+	var provenance []string
+	cmd := &cobra.Command{
+		Use:   "verify FILE... [--provenance F]...",
+		Short: "Verify local distribution files against their PEP 740 provenance",
+		Long: `Verify local distribution files. Each --provenance F is the provenance of the
+FILE in the same position (an Integrity API provenance object or a single
+attestation); without --provenance, provenance is fetched from the index's
+Integrity API for the project and version the filename names.`,
+		Example: `  pyverify verify sigstore-3.6.1.tar.gz --provenance sigstore-3.6.1.tar.gz.provenance --trusted-root trusted_root.json`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := localFiles(args, provenance)
+			if err != nil {
+				return err
+			}
+			d, err := a.loadDeps(cmd.Context())
+			if err != nil {
+				return err
+			}
+			o := a.engineOptions(d, nil)
+			if len(provenance) == 0 {
+				c, err := a.client(a.resolveIndexURL(nil))
+				if err != nil {
+					return err
+				}
+				o.Index = c
+			}
+			rep := verify.NewEngine(o).Verify(cmd.Context(), files)
+			if err := a.render(rep, true); err != nil {
+				return err
+			}
+			return exitFor(rep)
+		},
+	}
+	cmd.Flags().StringArrayVar(&provenance, "provenance", nil, "provenance `FILE` for the FILE in the same position (repeatable)")
+	return cmd
+}
+
+// localFiles checks the artifacts and decodes their provenance before
+// anything is verified: a missing file, a name that is not a distribution
+// filename or an unreadable provenance is a usage error (exit 2).
+func localFiles(paths, provenance []string) ([]verify.LocalFile, error) {
+	if len(provenance) > 0 && len(provenance) != len(paths) {
+		return nil, fmt.Errorf("%d files but %d --provenance: give one --provenance per file, in the same order (%s)", len(paths), len(provenance), hintVerify)
+	}
+	files := make([]verify.LocalFile, len(paths))
+	for i, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory, not a distribution file", p)
+		}
+		if _, err := pypi.ParseDistFilename(filepath.Base(p)); err != nil {
+			return nil, fmt.Errorf("%s: not a distribution filename (NAME-VERSION.tar.gz or NAME-VERSION-TAGS.whl): %w", p, err)
+		}
+		files[i].Path = p
+		if len(provenance) == 0 {
+			continue
+		}
+		data, err := os.ReadFile(provenance[i])
+		if err != nil {
+			return nil, fmt.Errorf("reading provenance: %w", err)
+		}
+		if files[i].Provenance, err = verify.DecodeProvenance(provenance[i], data); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}

@@ -1,0 +1,498 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
+)
+
+// Index is what the engine needs from a Warehouse-compatible index. It is
+// declared here, by its consumer, so that engine tests can use in-memory
+// fakes; *pypi.Client satisfies it.
+type Index interface {
+	Project(ctx context.Context, project string) (*pypi.Project, error)
+	Release(ctx context.Context, project, version string) (*pypi.Release, error)
+	Provenance(ctx context.Context, project, version, filename string) ([]byte, error)
+	Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error)
+}
+
+// Options configures an Engine.
+type Options struct {
+	Index    Index          // required by Audit; Verify uses it only when no provenance file is given
+	Verifier *Verifier      // required
+	Policy   *policy.Policy // nil = policy.Default()
+	// Concurrency bounds the packages worked on at once (goroutines and
+	// memory). Requests in flight are bounded separately, by the index
+	// client. 0 = 16.
+	Concurrency int
+	// NoDownload verifies attestations against the index's digest instead
+	// of recomputed bytes (SPEC §2 --no-download).
+	NoDownload bool
+	// FlagUnpinned reports requirements without ==/=== as not-pinned
+	// (audit); ad hoc lookups (check) leave it off.
+	FlagUnpinned bool
+	// Now is the clock for policy expiry; nil = time.Now.
+	Now func() time.Time
+	// OnProgress is called after each package finishes; it must be safe for
+	// concurrent calls.
+	OnProgress func(done, total int)
+}
+
+// Engine runs the checks of SPEC §4 for many packages concurrently.
+type Engine struct {
+	o Options
+}
+
+// NewEngine returns an engine with o's defaults filled in.
+func NewEngine(o Options) *Engine {
+	if o.Policy == nil {
+		o.Policy = policy.Default()
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Engine{o: o}
+}
+
+// Audit checks every requirement against the index and the policy. It
+// returns no error: every failure is a value inside the report, each
+// requirement appears exactly once and in input order, and a cancelled ctx
+// marks unfinished packages as error (SPEC §7, §9).
+func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
+	pkgs := make([]Package, len(reqs))
+	var (
+		mu   sync.Mutex
+		done int
+	)
+	finish := func() {
+		if e.o.OnProgress == nil {
+			return
+		}
+		mu.Lock()
+		done++
+		d := done
+		mu.Unlock()
+		e.o.OnProgress(d, len(reqs))
+	}
+	// Several packages per request slot keep the client's limiter busy
+	// while other packages wait on their metadata round trip.
+	var g errgroup.Group
+	g.SetLimit(e.o.Concurrency * 4)
+	for i, r := range reqs {
+		if ctx.Err() != nil {
+			break // the sweep below reports the rest
+		}
+		g.Go(func() error {
+			pkgs[i] = e.auditOne(ctx, r)
+			finish()
+			return nil // one package's failure never cancels another's work
+		})
+	}
+	_ = g.Wait()
+	for i := range pkgs {
+		if pkgs[i].Evidence == "" {
+			pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+		}
+	}
+	return e.newReport(pkgs)
+}
+
+func (e *Engine) newReport(pkgs []Package) *Report {
+	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs}
+	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
+		r.IndexURL = c.BaseURL()
+	}
+	r.Summarize()
+	return r
+}
+
+// newPackage starts the result for requirement r.
+func newPackage(r pypi.Requirement) Package {
+	p := Package{
+		Name:        r.Name,
+		Requirement: r.Text,
+		Marker:      r.Marker,
+	}
+	if r.File != "" {
+		p.Source = r.Source()
+	}
+	if v, ok := r.Pinned(); ok {
+		p.Version = v
+	}
+	return p
+}
+
+// unfinished is the result for a requirement whose work was cancelled
+// before it completed.
+func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
+	p := newPackage(r)
+	if cause == nil {
+		cause = errors.New("not checked")
+	}
+	p.Evidence = Error
+	p.Problems = []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", r.Name, cause)}}
+	return p
+}
+
+// auditOne runs SPEC §4 for one requirement.
+func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
+	p := newPackage(r)
+	if r.Unsupported != "" {
+		p.Evidence = Error
+		p.Problems = append(p.Problems, Problem{Kind: UnsupportedRequirement,
+			Message: fmt.Sprintf("%s: cannot be checked against the index: %s", r.Text, r.Unsupported)})
+		return p
+	}
+	version, pinned := r.Pinned()
+	if !pinned {
+		v, prob := e.resolve(ctx, r)
+		if prob != nil {
+			p.Evidence = Error
+			p.Problems = append(p.Problems, *prob)
+			return p
+		}
+		version = v
+		p.Version = v
+		if e.o.FlagUnpinned {
+			p.Problems = append(p.Problems, Problem{Kind: NotPinned,
+				Message: fmt.Sprintf("%s is not pinned with == or ===: checked the newest matching release, %s", r.Text, v)})
+		}
+	}
+	rel, err := e.o.Index.Release(ctx, r.Name, version)
+	if err != nil {
+		p.Evidence = Error
+		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
+		return p
+	}
+	if rel.Version != "" {
+		p.Version = rel.Version
+	}
+	if rel.Yanked {
+		msg := fmt.Sprintf("%s %s is yanked", r.Name, p.Version)
+		if rel.YankedReason != "" {
+			msg += ": " + rel.YankedReason
+		}
+		p.Problems = append(p.Problems, Problem{Kind: Yanked, Message: msg})
+	}
+	files, pinProblems := selectFiles(r, rel)
+	p.Problems = append(p.Problems, pinProblems...)
+	p.Files = make([]File, len(files))
+	var g errgroup.Group // bounded by the release's file count; requests by the client
+	for i, f := range files {
+		g.Go(func() error {
+			p.Files[i] = e.checkFile(ctx, r.Name, p.Version, f)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	for _, f := range p.Files {
+		p.Evidence = Worst(p.Evidence, f.Evidence)
+	}
+	if len(pinProblems) > 0 {
+		p.Evidence = Failed
+	}
+	if p.Evidence == "" {
+		p.Evidence = Error
+		p.Problems = append(p.Problems, Problem{Kind: IndexError,
+			Message: fmt.Sprintf("%s %s: the index lists no files for this release", r.Name, p.Version)})
+	}
+	e.decide(&p, rel.Yanked, pinned)
+	return p
+}
+
+// resolve picks the newest non-yanked release that satisfies r's specifier
+// (SPEC §3), as pip would: pre-releases only when the specifier names one
+// or nothing else matches.
+func (e *Engine) resolve(ctx context.Context, r pypi.Requirement) (string, *Problem) {
+	proj, err := e.o.Index.Project(ctx, r.Name)
+	if err != nil {
+		prob := indexProblem(r.Name, err)
+		return "", &prob
+	}
+	var cands []string
+	for v, files := range proj.Releases {
+		if len(files) == 0 || allYanked(files) {
+			continue
+		}
+		cands = append(cands, v)
+	}
+	v, ok := r.Specifier.NewestString(cands, false)
+	if !ok {
+		return "", &Problem{Kind: NotFound,
+			Message: fmt.Sprintf("%s: no release of %s satisfies %q", r.Text, r.Name, r.Spec)}
+	}
+	return v, nil
+}
+
+func allYanked(files []pypi.File) bool {
+	for _, f := range files {
+		if !f.Yanked {
+			return false
+		}
+	}
+	return true
+}
+
+// selectFiles returns the files of rel to check (SPEC §3): with hashes,
+// exactly the files whose sha256 is pinned, and a pin-not-published
+// problem for every pin that matches no file; otherwise every file.
+func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]pypi.File, []Problem) {
+	if len(r.Hashes) == 0 {
+		return rel.Files, nil
+	}
+	var (
+		files []pypi.File
+		probs []Problem
+	)
+	for _, h := range r.Hashes {
+		n := 0
+		for _, f := range rel.Files {
+			if strings.EqualFold(f.SHA256, h) {
+				n++
+				if !slices.ContainsFunc(files, func(g pypi.File) bool { return g.Filename == f.Filename }) {
+					files = append(files, f)
+				}
+			}
+		}
+		if n == 0 {
+			probs = append(probs, Problem{Kind: PinNotPublished,
+				Message: fmt.Sprintf("%s %s: pinned hash sha256:%s matches no file the index publishes for this release", r.Name, rel.Version, h)})
+		}
+	}
+	return files, probs
+}
+
+// checkFile runs SPEC §4 steps 1-5 for one file: the provenance fetch and
+// the streamed download run in parallel, then the attestations are
+// verified.
+func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
+	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256)}
+	if !validSHA256(out.SHA256) {
+		out.Evidence = Error
+		out.Problems = append(out.Problems, Problem{Kind: IndexError,
+			Message: fmt.Sprintf("%s: the index lists no valid sha256 digest for this file (got %q)", f.Filename, f.SHA256)})
+		return out
+	}
+	var (
+		prov      *Provenance
+		provProbs []Problem
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
+	if !e.o.NoDownload {
+		ev, probs := e.download(ctx, f)
+		out.Downloaded = ev != Error
+		out.Evidence = Worst(out.Evidence, ev)
+		out.Problems = append(out.Problems, probs...)
+	}
+	wg.Wait()
+	if provProbs != nil {
+		out.Evidence = Worst(out.Evidence, Error)
+		out.Problems = append(out.Problems, provProbs...)
+		return out
+	}
+	fv := e.o.Verifier.VerifyFile(f.Filename, out.SHA256, prov)
+	out.Evidence = Worst(out.Evidence, fv.Evidence)
+	out.Attestations = fv.Attestations
+	out.Problems = append(out.Problems, fv.Problems...)
+	return out
+}
+
+// download streams f through sha256 and compares it with the index's
+// digest. It returns "" when the bytes match, else the evidence and why.
+func (e *Engine) download(ctx context.Context, f pypi.File) (Evidence, []Problem) {
+	w := newHashingWriter()
+	_, err := e.o.Index.Download(ctx, f, w)
+	switch {
+	case errors.Is(err, pypi.ErrTooLarge):
+		return Failed, []Problem{{Kind: DigestMismatch,
+			Message: fmt.Sprintf("%s: the index served more bytes than the %d it declared; download cut off", f.Filename, f.Size)}}
+	case err != nil:
+		return Error, []Problem{indexProblem(f.Filename+": download", err)}
+	}
+	if got := w.sum(); got != strings.ToLower(f.SHA256) {
+		return Failed, []Problem{{Kind: DigestMismatch,
+			Message: fmt.Sprintf("%s: downloaded bytes hash to sha256:%s, but the index lists sha256:%s", f.Filename, got, strings.ToLower(f.SHA256))}}
+	}
+	return "", nil
+}
+
+func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// indexProblem turns an index client error into a problem: not-found for a
+// 404 from the JSON API, network for connection failures, timeouts and
+// exhausted retries, index-error for every other answer (SPEC §4.3, §5).
+func indexProblem(what string, err error) Problem {
+	switch {
+	case errors.Is(err, pypi.ErrNotFound):
+		return Problem{Kind: NotFound, Message: fmt.Sprintf("%s: not found on the index: %v", what, err)}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return Problem{Kind: Network, Message: fmt.Sprintf("%s: not finished: %v", what, err)}
+	case pypi.IsNetwork(err):
+		return Problem{Kind: Network, Message: fmt.Sprintf("%s: %v", what, err)}
+	}
+	return Problem{Kind: IndexError, Message: fmt.Sprintf("%s: %v", what, err)}
+}
+
+// decide applies the policy to p (SPEC §6) and sets OK and Violation. An
+// attestation that does not verify fails the package whatever the policy
+// says; a package that could not be checked completely is not OK, but is a
+// violation only when definite evidence breaks the policy.
+func (e *Engine) decide(p *Package, yanked, pinned bool) {
+	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned}
+	for _, f := range p.Files {
+		fe := policy.FileEvidence{Filename: f.Filename, Level: policyLevel(f.Evidence)}
+		for _, a := range f.Attestations {
+			if a.Verified && a.Problems == nil {
+				fe.Publishers = append(fe.Publishers, policyIdentity(a))
+			}
+		}
+		ev.Files = append(ev.Files, fe)
+	}
+	d := e.o.Policy.Evaluate(ev, e.o.Now())
+	p.PolicyEntry = d.Entry
+	for _, v := range append(d.Violations, d.Notes...) {
+		kind := ProblemKind(v.Kind)
+		// The policy's word on yanked / not-pinned replaces the engine's note.
+		p.Problems = slices.DeleteFunc(p.Problems, func(q Problem) bool {
+			return q.Kind == kind && (kind == Yanked || kind == NotPinned)
+		})
+		p.Problems = append(p.Problems, Problem{Kind: kind, Message: v.Message})
+	}
+	p.Violation = p.Evidence == Failed || len(d.Violations) > 0
+	p.OK = !p.Violation && p.Evidence != Error
+}
+
+func policyLevel(e Evidence) policy.EvidenceLevel {
+	switch e {
+	case Verified:
+		return policy.Verified
+	case HashOnly:
+		return policy.HashOnly
+	case Failed:
+		return policy.Failed
+	}
+	return policy.Incomplete
+}
+
+// policyIdentity is the publisher identity the policy matches against:
+// the provenance's publisher, with the ref and runner the certificate
+// names.
+func policyIdentity(a Attestation) policy.Identity {
+	return policy.Identity{
+		Kind:        a.Publisher.Kind,
+		Repository:  a.Publisher.Repository,
+		Workflow:    a.Publisher.Workflow,
+		Environment: a.Publisher.Environment,
+		Email:       a.Publisher.Email,
+		Ref:         a.Identity.SourceRef,
+		Runner:      a.Identity.RunnerEnvironment,
+	}
+}
+
+// LocalFile is a distribution already on disk, for `pyverify verify`. The
+// caller has checked that Path names a distribution file and decoded its
+// provenance, so that bad input is reported before anything is verified.
+type LocalFile struct {
+	Path       string      // the artifact
+	Provenance *Provenance // decoded from --provenance; nil = fetch from the index
+}
+
+// Verify checks local artifacts (SPEC §1 offline use): each file is
+// hashed, its provenance taken from the caller or fetched from the
+// Integrity API for the project and version its filename names, and the
+// attestations verified. Each file is one package entry of the report.
+func (e *Engine) Verify(ctx context.Context, files []LocalFile) *Report {
+	pkgs := make([]Package, len(files))
+	var g errgroup.Group
+	g.SetLimit(e.o.Concurrency)
+	for i, lf := range files {
+		g.Go(func() error {
+			pkgs[i] = e.verifyLocal(ctx, lf)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return e.newReport(pkgs)
+}
+
+func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
+	name := filepath.Base(lf.Path)
+	p := Package{Name: name, Requirement: lf.Path}
+	if dist, err := pypi.ParseDistFilename(name); err == nil {
+		p.Name, p.Version = dist.Name, dist.Version.String()
+	}
+	f := File{Filename: name}
+	p.Files = []File{f}
+	fh, err := os.Open(lf.Path)
+	if err == nil {
+		f.SHA256, f.Size, err = HashReader(fh)
+		fh.Close()
+	}
+	if err != nil {
+		f.Evidence = Error
+		f.Problems = []Problem{{Kind: IndexError, Message: fmt.Sprintf("%s: reading the artifact: %v", lf.Path, err)}}
+	} else {
+		f.Downloaded = true
+		prov := lf.Provenance
+		if prov == nil {
+			prov, f.Problems = e.fetchProvenance(ctx, p.Name, p.Version, name)
+			if f.Problems != nil {
+				f.Evidence = Error
+			}
+		}
+		if f.Evidence == "" {
+			fv := e.o.Verifier.VerifyFile(name, f.SHA256, prov)
+			f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
+		}
+	}
+	p.Files[0] = f
+	p.Evidence = f.Evidence
+	e.decide(&p, false, true)
+	return p
+}
+
+// fetchProvenance gets and decodes a file's provenance from the Integrity
+// API. No provenance published is (nil, nil); anything else that goes
+// wrong is a problem, never "no attestation" (SPEC §4.3).
+func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, []Problem) {
+	data, err := e.o.Index.Provenance(ctx, project, version, filename)
+	switch {
+	case errors.Is(err, pypi.ErrNoProvenance):
+		return nil, nil
+	case err != nil:
+		return nil, []Problem{indexProblem(filename+": provenance", err)}
+	}
+	prov, err := DecodeProvenance(filename+" provenance", data)
+	if err != nil {
+		return nil, []Problem{{Kind: IndexError,
+			Message: fmt.Sprintf("%s: the index served provenance that cannot be read: %v", filename, err)}}
+	}
+	return prov, nil
+}

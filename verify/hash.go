@@ -1,0 +1,35 @@
+package verify
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"io"
+)
+
+// hashingWriter counts and hashes what is written through it, so that an
+// artifact is streamed through sha256 and never held whole (SPEC §4.2).
+type hashingWriter struct {
+	h hash.Hash
+	n int64
+}
+
+func newHashingWriter() *hashingWriter { return &hashingWriter{h: sha256.New()} }
+
+func (w *hashingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return w.h.Write(p)
+}
+
+// sum returns the lowercase hex sha256 of everything written so far.
+func (w *hashingWriter) sum() string { return hex.EncodeToString(w.h.Sum(nil)) }
+
+// HashReader streams r through sha256 and returns the lowercase hex digest
+// and the number of bytes read. Memory use does not depend on r's length.
+func HashReader(r io.Reader) (digest string, n int64, err error) {
+	w := newHashingWriter()
+	if _, err := io.Copy(w, r); err != nil {
+		return "", w.n, err
+	}
+	return w.sum(), w.n, nil
+}
