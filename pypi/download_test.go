@@ -165,3 +165,22 @@ func TestStallAgainstServer(t *testing.T) {
 		t.Errorf("error = %v, want ErrStalled network error naming the URL", err)
 	}
 }
+
+// TestDownloadInterrupted: a body that ends before the Content-Length the
+// server announced is a broken transfer (network), not a short file.
+func TestDownloadInterrupted(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		_, _ = w.Write([]byte("only ten b"))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := pypi.NewClient(pypi.Options{BaseURL: srv.URL, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Download(t.Context(), pypi.File{URL: srv.URL + "/f.whl", Size: 100}, io.Discard)
+	if !pypi.IsNetwork(err) || errors.Is(err, pypi.ErrTruncated) || !strings.Contains(err.Error(), srv.URL) {
+		t.Errorf("error = %v, want a network error naming the URL", err)
+	}
+}

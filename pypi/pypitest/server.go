@@ -186,6 +186,8 @@ type answer struct {
 	stall  bool
 }
 
+// ServeHTTP answers one request: it records it, applies faults and latency,
+// and routes it to the JSON API, the Integrity API or the files.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.URL.Path)
