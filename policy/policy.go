@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // Level is the minimum evidence a policy requires for every checked file of a
@@ -284,28 +286,9 @@ func isGlob(pattern string) bool {
 	return strings.ContainsAny(pattern, `*?[\`)
 }
 
-// normalizeName is PEP 503 normalisation (lower case, runs of "-", "_", "."
-// become one "-"). TODO: switch to pypi.NormalizeName once the pypi package
-// is committed; this copy keeps policy buildable meanwhile.
-func normalizeName(name string) string {
-	name = strings.ToLower(name)
-	var b strings.Builder
-	b.Grow(len(name))
-	inRun := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '-' || c == '_' || c == '.' {
-			if !inRun {
-				b.WriteByte('-')
-			}
-			inRun = true
-			continue
-		}
-		inRun = false
-		b.WriteByte(c)
-	}
-	return b.String()
-}
+// normalizeName is PEP 503 normalisation, shared with the rest of pyverify
+// so that policy entries and requirements name projects alike (SPEC §3).
+func normalizeName(name string) string { return pypi.NormalizeName(name) }
 
 // location is FILE:LINE of a line in the policy's source, or the source
 // alone when there is no line (the built-in default).
