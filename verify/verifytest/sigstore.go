@@ -106,11 +106,11 @@ func NewSigstore() (*Sigstore, error) {
 			return nil, fmt.Errorf("verifytest: generate log key: %w", err)
 		}
 	}
-	rootKey, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("verifytest: generate root CA key: %w", err)
 	}
-	if s.interKey, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader); err != nil {
+	if s.interKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		return nil, fmt.Errorf("verifytest: generate intermediate CA key: %w", err)
 	}
 	rootTmpl := &x509.Certificate{
