@@ -40,7 +40,11 @@ func TestScripts(t *testing.T) {
 			mint := func(f pypitest.File) ([]byte, error) {
 				return sig.MintProvenance(f.Filename, f.SHA256, f.Publisher)
 			}
-			idx, err := pypitest.Serve(filepath.Join(e.WorkDir, "index"), mint)
+			dir := filepath.Join(e.WorkDir, "index")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			idx, err := pypitest.Serve(dir, mint)
 			if err != nil {
 				return err
 			}
