@@ -9,10 +9,10 @@ import (
 func newCheckCmd(a *app) *cobra.Command {
 	var noDownload bool
 	cmd := &cobra.Command{
-		Use:   "check NAME[==VERSION]...",
-		Short: "Look packages up: who published them, and can they be trusted (no version = the latest release)",
+		Use:     "check NAME[==VERSION]...",
+		Short:   "Look packages up: who published them, and can they be trusted (no version = the latest release)",
 		Example: `  pyverify check sigstore==3.6.1 requests`,
-		Args:  cobra.MinimumNArgs(1),
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reqs, _, err := a.readRequirements(nil, args)
 			if err != nil {
