@@ -93,11 +93,19 @@ func runnerNote(r string) string {
 type ViolationKind string
 
 const (
-	MissingAttestation  ViolationKind = "missing-attestation"   // require = "attestation", file is hash-only
-	PublisherNotAllowed ViolationKind = "publisher-not-allowed" // attested by a publisher the entry does not list
-	Yanked              ViolationKind = "yanked"                // deny-yanked and the release is yanked
-	NotPinned           ViolationKind = "not-pinned"            // require-pinned and the requirement is not ==/===
-	PolicyExpired       ViolationKind = "policy-expired"        // a more specific entry expired and stopped applying
+	// MissingAttestation: require = "attestation" and a checked file is
+	// hash-only.
+	MissingAttestation ViolationKind = "missing-attestation"
+	// PublisherNotAllowed: the entry lists publishers and a verified file
+	// is attested by none of them (under either level, SPEC §6).
+	PublisherNotAllowed ViolationKind = "publisher-not-allowed"
+	// Yanked: deny-yanked and the release is yanked.
+	Yanked ViolationKind = "yanked"
+	// NotPinned: require-pinned and the requirement has no ==/===.
+	NotPinned ViolationKind = "not-pinned"
+	// PolicyExpired: an entry more specific than the one that decided has
+	// expired and stopped applying.
+	PolicyExpired ViolationKind = "policy-expired"
 )
 
 // Violation is one reason the policy gives about a package. Message names

@@ -328,3 +328,30 @@ func TestEvaluatePyprojectEntryKey(t *testing.T) {
 		t.Errorf("Evaluate mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestEvaluateInheritsTopLevel: an entry without require takes the
+// top-level level, and messages name GitLab and Google publishers by their
+// project path and e-mail.
+func TestEvaluateInheritsTopLevel(t *testing.T) {
+	t.Parallel()
+	p := mustParse(t, `require = "attestation"
+[packages.cloud]
+publishers = [{ kind = "Google", email = "release@cloud.iam.gserviceaccount.com" }]
+`)
+	ev := policy.Evidence{Name: "cloud", Pinned: true, Files: []policy.FileEvidence{
+		{Filename: "cloud-1.0.tar.gz", Level: policy.HashOnly},
+		{Filename: "cloud-1.0-py3-none-any.whl", Level: policy.Verified, Publishers: []policy.Identity{
+			{Kind: "GitLab", Repository: "cloud/sub/cloud", Workflow: ".gitlab-ci.yml", Environment: "release"},
+			{Kind: "Google", Email: "other@cloud.iam.gserviceaccount.com"},
+		}},
+	}}
+	want := policy.Decision{Entry: "packages.cloud", Location: "pyverify.toml:2", Require: policy.Attestation,
+		Publishers: p.Entries[0].Publishers,
+		Violations: []policy.Violation{
+			{Kind: policy.MissingAttestation, Message: "cloud: cloud-1.0.tar.gz has no attestation, but the policy requires one for cloud (pyverify.toml:2)"},
+			{Kind: policy.PublisherNotAllowed, Message: "cloud: cloud-1.0-py3-none-any.whl is attested by gitlab.com/cloud/sub/cloud (.gitlab-ci.yml; environment release) and other@cloud.iam.gserviceaccount.com, not by a publisher the policy allows for cloud (pyverify.toml:2)"},
+		}}
+	if diff := cmp.Diff(want, p.Evaluate(ev, now)); diff != "" {
+		t.Errorf("Evaluate mismatch (-want +got):\n%s", diff)
+	}
+}
