@@ -171,6 +171,12 @@ func EquivalentFilenames(a, b string) bool {
 	if err != nil {
 		return false
 	}
-	return x.Kind == y.Kind && x.Name == y.Name && x.Version.Compare(y.Version) == 0 &&
-		x.Build == y.Build && slices.Equal(x.Tags, y.Tags)
+	return x.Equivalent(y)
+}
+
+// Equivalent reports whether d and o name the same distribution, with the
+// rules of EquivalentFilenames (the extension of an sdist is ignored).
+func (d DistFilename) Equivalent(o DistFilename) bool {
+	return d.Kind == o.Kind && d.Name == o.Name && d.Version.Compare(o.Version) == 0 &&
+		d.Build == o.Build && slices.Equal(d.Tags, o.Tags)
 }

@@ -110,14 +110,18 @@ type Option struct {
 // ParseError is a problem at a line of a requirements file. It formats like
 // go/scanner errors: `requirements.txt:7: invalid specifier "==1.0 and"`.
 type ParseError struct {
+	// File is the file's name as passed to ParseRequirements or joined from
+	// an include; Line is 1-based (the first line of a continued line).
 	File string
 	Line int
-	Msg  string
+	// Msg says what is wrong, without the position.
+	Msg string
 	// Err is the underlying cause, if any (for example fs.ErrNotExist for a
 	// missing include); Msg already includes its text.
 	Err error
 }
 
+// Error formats e as "FILE:LINE: MSG".
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // Unwrap returns the underlying cause, so errors.Is(err, fs.ErrNotExist)
@@ -129,6 +133,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // *ParseError in it.
 type ParseErrors []*ParseError
 
+// Error formats every error on its own line, in input order.
 func (es ParseErrors) Error() string {
 	msgs := make([]string, len(es))
 	for i, e := range es {
