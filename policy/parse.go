@@ -159,6 +159,7 @@ type tvalue struct {
 	inline bool               // tables: written as { ... }
 }
 
+// newTable makes an empty table value.
 func newTable(key, at pos) *tvalue {
 	return &tvalue{kind: tTable, key: key, at: at, fields: map[string]*tvalue{}}
 }
@@ -174,11 +175,14 @@ func (v *tvalue) where() pos {
 	return pos{1, 1}
 }
 
+// errorf positions an error at the value (see where).
 func (v *tvalue) errorf(file, format string, args ...any) *Error {
 	p := v.where()
 	return &Error{File: file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
 }
 
+// keyErrorf positions an error at the key that introduced the value:
+// unknown keys, and problems with a table as a whole.
 func (v *tvalue) keyErrorf(file, format string, args ...any) *Error {
 	p := v.key
 	if p.line < 1 {
@@ -214,6 +218,7 @@ func (v *tvalue) typeName() string {
 	return "a value"
 }
 
+// set adds or replaces a table field, keeping file order.
 func (v *tvalue) set(name string, child *tvalue) {
 	if _, ok := v.fields[name]; !ok {
 		v.names = append(v.names, name)
@@ -300,6 +305,8 @@ type builder struct {
 	p    unstable.Parser
 }
 
+// shape is the start position of a node's range; an empty range (a node
+// go-toml keeps no text for) has no position.
 func (b *builder) shape(r unstable.Range) pos {
 	if r.Length == 0 && r.Offset == 0 {
 		return pos{}
@@ -308,11 +315,13 @@ func (b *builder) shape(r unstable.Range) pos {
 	return pos{s.Start.Line, s.Start.Column}
 }
 
+// keyPart is one part of a dotted key, with its position.
 type keyPart struct {
 	name string
 	at   pos
 }
 
+// keyParts lists the parts of the key of a table header or key/value node.
 func (b *builder) keyParts(n *unstable.Node) []keyPart {
 	var parts []keyPart
 	it := n.Key()
@@ -412,12 +421,10 @@ func (b *builder) value(n *unstable.Node, key pos) (*tvalue, error) {
 			if err != nil {
 				return nil, err
 			}
-			if arr.at.line == 0 {
-				arr.at = v.where()
-			}
 			arr.elems = append(arr.elems, v)
 		}
-		arr.at = pos{} // an array's own position is its key's
+		// go-toml gives an array node no range: errors about the array
+		// itself point at its key.
 		return arr, nil
 	case unstable.InlineTable:
 		t := newTable(key, b.shape(n.Raw))
@@ -470,6 +477,8 @@ const (
 	runnerSelfHosted   = "self-hosted"
 )
 
+// policy decodes the top-level table t (the whole pyverify.toml, or
+// [tool.pyverify]); prefix is how keys under t are named in messages.
 func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
 	p := &Policy{Source: d.file, Require: Hash, prefix: prefix}
 	for _, name := range t.names {
@@ -512,6 +521,7 @@ func (d *decoder) unknownKey(v *tvalue, name, where string, known []string) erro
 	return v.keyErrorf(d.file, "%s", msg)
 }
 
+// str decodes a string value; key names it in the message.
 func (d *decoder) str(v *tvalue, key string) (string, error) {
 	if v.kind != tScalar || v.sk != unstable.String {
 		return "", v.errorf(d.file, "%s must be a string, not %s", key, v.typeName())
@@ -519,6 +529,7 @@ func (d *decoder) str(v *tvalue, key string) (string, error) {
 	return v.text, nil
 }
 
+// boolean decodes true or false.
 func (d *decoder) boolean(v *tvalue, key string) (bool, error) {
 	if v.kind != tScalar || v.sk != unstable.Bool {
 		return false, v.errorf(d.file, "%s must be true or false, not %s", key, v.typeName())
@@ -526,6 +537,8 @@ func (d *decoder) boolean(v *tvalue, key string) (bool, error) {
 	return v.text == "true", nil
 }
 
+// level decodes require = "hash" | "attestation", with a hint for a
+// misspelt value.
 func (d *decoder) level(v *tvalue, key string) (Level, error) {
 	s, err := d.str(v, key)
 	if err != nil {
@@ -542,6 +555,9 @@ func (d *decoder) level(v *tvalue, key string) (Level, error) {
 	return "", v.errorf(d.file, "%s", msg)
 }
 
+// packages decodes the [packages] table: one Entry per key, in file order.
+// Two keys that normalise to the same pattern are an error rather than a
+// silent override, since which of them would win is not obvious.
 func (d *decoder) packages(v *tvalue, prefix string) ([]Entry, error) {
 	if v.kind != tTable {
 		return nil, v.errorf(d.file, "%spackages must be a table of package entries, not %s", prefix, v.typeName())
@@ -585,6 +601,7 @@ func (d *decoder) pattern(v *tvalue, name string) (string, error) {
 	return pattern, nil
 }
 
+// entry decodes one [packages.<pattern>] table.
 func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 	key := entryKey(prefix, pattern)
 	e := Entry{Pattern: pattern, Line: v.key.line, key: key}
@@ -618,6 +635,8 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 	return e, nil
 }
 
+// expires decodes a TOML local date (the entry applies through that day,
+// UTC) or a date-time (it applies until that instant); see Entry.Expires.
 func (d *decoder) expires(v *tvalue, key string) (time.Time, string, error) {
 	if v.kind == tScalar {
 		switch v.sk {
@@ -650,6 +669,9 @@ func parseDateTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// publishers decodes an array of publisher tables, inline or [[...]]. An
+// empty array is refused: it would allow no publisher at all under require =
+// "attestation", and it is ambiguous under "hash".
 func (d *decoder) publishers(v *tvalue, entry string) ([]Publisher, error) {
 	key := entry + ".publishers"
 	if v.kind != tArray {
@@ -672,6 +694,8 @@ func (d *decoder) publishers(v *tvalue, entry string) ([]Publisher, error) {
 	return pubs, nil
 }
 
+// publisher decodes one publisher table: kind first, because which fields
+// are allowed depends on it (SPEC §6), then every field as a checked glob.
 func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
 	var pub Publisher
 	if v.kind != tTable {
