@@ -454,10 +454,13 @@ func (p *reqParser) include(file string, line int, target string, constraint boo
 		p.errorf(file, line, nil, "cannot include %q: remote requirements files are not supported", target)
 		return
 	}
-	name := path.Join(path.Dir(file), target)
-	if !fs.ValidPath(name) || path.IsAbs(target) {
-		p.errorf(file, line, nil, "cannot include %q: the path leaves the directory the requirements are read from", target)
-		return
+	// Relative to the including file, as pip resolves it; "../common.txt"
+	// and absolute paths are common in real projects. Whether fsys can open
+	// the result is fsys's business: an fs.DirFS refuses paths that leave
+	// it, the CLI's OS file system does not.
+	name := target
+	if !path.IsAbs(target) {
+		name = path.Join(path.Dir(file), target)
 	}
 	for i, f := range chain {
 		if f == name {

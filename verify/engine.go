@@ -370,7 +370,7 @@ func (e *Engine) decide(p *Package, yanked, pinned bool) {
 		fe := policy.FileEvidence{Filename: f.Filename, Level: policyLevel(f.Evidence)}
 		for _, a := range f.Attestations {
 			if a.Verified && a.Problems == nil {
-				fe.Publishers = append(fe.Publishers, policyIdentity(a))
+				fe.Publishers = append(fe.Publishers, PolicyIdentity(a))
 			}
 		}
 		ev.Files = append(ev.Files, fe)
@@ -401,10 +401,10 @@ func policyLevel(e Evidence) policy.EvidenceLevel {
 	return policy.Incomplete
 }
 
-// policyIdentity is the publisher identity the policy matches against:
+// PolicyIdentity is the publisher identity the policy matches against:
 // the provenance's publisher, with the ref and runner the certificate
 // names.
-func policyIdentity(a Attestation) policy.Identity {
+func PolicyIdentity(a Attestation) policy.Identity {
 	return policy.Identity{
 		Kind:        a.Publisher.Kind,
 		Repository:  a.Publisher.Repository,

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -117,21 +116,7 @@ func (a *app) loadPolicy() (*policy.Policy, error) {
 	if a.policyFile == "" {
 		return policy.Discover(os.DirFS("."))
 	}
-	data, err := os.ReadFile(a.policyFile)
-	if err != nil {
-		return nil, fmt.Errorf("reading the policy: %w", err)
-	}
-	if filepath.Base(a.policyFile) == "pyproject.toml" {
-		p, found, err := policy.ParsePyproject(a.policyFile, data)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return nil, fmt.Errorf("%s: no [tool.pyverify] table", a.policyFile)
-		}
-		return p, nil
-	}
-	return policy.Parse(a.policyFile, data)
+	return policy.Load(osFS{}, filepath.ToSlash(a.policyFile))
 }
 
 // loadTrustedRoot reads --trusted-root, or gets the Sigstore public-good
@@ -336,6 +321,3 @@ func applyConstraints(reqs, cons []pypi.Requirement) []pypi.Requirement {
 	}
 	return reqs
 }
-
-// joinLines is strings.Join for messages.
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }

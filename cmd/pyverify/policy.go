@@ -95,8 +95,7 @@ func pinsFor(rep *verify.Report) []policy.Pin {
 					if !at.Verified {
 						continue
 					}
-					pub := policy.Publisher{Kind: at.Publisher.Kind, Repository: at.Publisher.Repository,
-						Workflow: at.Publisher.Workflow, Environment: at.Publisher.Environment, Email: at.Publisher.Email}
+					pub := policy.PublisherFor(verify.PolicyIdentity(at))
 					if !slices.Contains(pin.Publishers, pub) {
 						pin.Publishers = append(pin.Publishers, pub)
 					}
