@@ -176,6 +176,9 @@ func parseSpecifier(item string) (Specifier, error) {
 		}
 		sp.wildcard = true
 		vs = strings.TrimSuffix(vs, ".*")
+		if strings.TrimSpace(vs) != vs {
+			return Specifier{}, fmt.Errorf("clause %q: white space before \".*\"", item)
+		}
 	}
 	v, err := ParseVersion(vs)
 	if err != nil {

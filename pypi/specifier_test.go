@@ -198,6 +198,7 @@ func TestParseSpecifierSetErrors(t *testing.T) {
 		{"==1.0a1.*", "wildcard must follow a release segment"},
 		{"==1.0+local.*", "wildcard must follow a release segment"},
 		{"==1.*.0", "invalid version"},
+		{"==2!1 .*", `white space before ".*"`},
 		{"<1.0+local", "local version is allowed only with == and !="},
 		{"~=1", "at least two release components"},
 		{"~=1.0.*", "wildcard is allowed only with == and !="},
