@@ -15,6 +15,10 @@ import (
 // than truncated (no silent failure).
 const maxRequirementsFileSize = 16 << 20
 
+// maxIncludeDepth bounds chains of -r/-c includes. Cycles are caught by
+// name, but names that differ can still loop through symbolic links.
+const maxIncludeDepth = 64
+
 // Reasons a Requirement cannot be checked against the index (SPEC §3: such
 // requirements are reported as unsupported-requirement, never dropped).
 const (
@@ -165,8 +169,10 @@ func (es ParseErrors) Unwrap() []error {
 //
 // When lines are wrong, the error is a *ParseError for one line, or
 // ParseErrors listing all of them; the result is then nil. An include that
-// cannot be read is reported at the including FILE:LINE. Include paths must
-// stay inside fsys (no "..", no absolute path).
+// cannot be read is reported at the including FILE:LINE. Include paths are
+// joined to the including file's directory like pip does, so they may start
+// with "../" or "/" when fsys opens OS paths (as the CLI's does); other file
+// systems report such names as not found.
 func ParseRequirements(fsys fs.FS, name string) (*RequirementsFile, error) {
 	data, err := readRequirementsFile(fsys, name)
 	if err != nil {
@@ -458,9 +464,13 @@ func (p *reqParser) include(file string, line int, target string, constraint boo
 	// and absolute paths are common in real projects. Whether fsys can open
 	// the result is fsys's business: an fs.DirFS refuses paths that leave
 	// it, the CLI's OS file system does not.
-	name := target
+	name := path.Clean(target)
 	if !path.IsAbs(target) {
 		name = path.Join(path.Dir(file), target)
+	}
+	if len(chain) >= maxIncludeDepth {
+		p.errorf(file, line, nil, "cannot include %q: includes nested deeper than %d files", target, maxIncludeDepth)
+		return
 	}
 	for i, f := range chain {
 		if f == name {

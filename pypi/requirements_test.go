@@ -2,8 +2,10 @@ package pypi_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -416,5 +418,56 @@ func TestRequirementSource(t *testing.T) {
 	r := pypi.Requirement{File: "requirements.txt", Line: 7}
 	if got := r.Source(); got != "requirements.txt:7" {
 		t.Errorf("Source() = %q", got)
+	}
+}
+
+// osPathFS opens OS paths as given, as the CLI does, so that includes may
+// leave the directory of the first file.
+type osPathFS struct{}
+
+func (osPathFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSlash(name)) }
+
+func TestParseRequirementsOSPaths(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := filepath.ToSlash(dir)
+	write("common.txt", "common==1\n")
+	write("abs.txt", "abs==1\n")
+	write("app/requirements.txt", "-r ../common.txt\n-r "+d+"/./abs.txt\napp==1\n")
+	top := d + "/app/requirements.txt"
+	f, err := pypi.ParseRequirements(osPathFS{}, top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range f.Requirements {
+		got = append(got, r.Name+" "+r.Source())
+	}
+	want := []string{"common " + d + "/common.txt:1", "abs " + d + "/abs.txt:1", "app " + top + ":3"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("requirements (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseRequirementsIncludeDepth(t *testing.T) {
+	t.Parallel()
+	// Distinct names that never repeat: a chain too deep is an error.
+	fsys := fstest.MapFS{}
+	for i := range 100 {
+		fsys[fmt.Sprintf("r%d.txt", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("-r r%d.txt\n", i+1))}
+	}
+	_, err := pypi.ParseRequirements(fsys, "r0.txt")
+	if err == nil || !strings.Contains(err.Error(), "r63.txt:1: cannot include \"r64.txt\": includes nested deeper than 64 files") {
+		t.Errorf("error = %v, want a nesting error at r63.txt:1", err)
 	}
 }
