@@ -52,6 +52,7 @@ func readIdentity(cert *x509.Certificate, sum certificate.Summary) (certIdentity
 	}}
 	for _, e := range cert.Extensions {
 		switch {
+		//lint:ignore SA1019 the V1 issuer (…1.1) is deprecated for new certificates, but Google publishers are matched on it (pypi-attestations) and 2024 certificates carry it
 		case e.Id.Equal(certificate.OIDIssuer):
 			id.IssuerV1 = string(e.Value)
 		case e.Id.Equal(certificate.OIDIssuerV2):

@@ -178,6 +178,7 @@ func TestReadIdentity(t *testing.T) {
 		NotAfter:     time.Unix(1700000600, 0),
 		URIs:         []*url.URL{san},
 		ExtraExtensions: []pkix.Extension{
+			//lint:ignore SA1019 real certificates carry the deprecated V1 issuer too
 			ext(certificate.OIDIssuer, []byte(githubIssuer)),
 			ext(certificate.OIDIssuerV2, derString(t, githubIssuer)),
 			ext(certificate.OIDRunnerEnvironment, derString(t, "github-hosted")),
