@@ -1,0 +1,28 @@
+// Command bench measures pyverify's audit engine against the issue's
+// performance targets: it audits a synthetic index (by default 200 packages
+// × 2 files of 200 KiB, every file attested, 50 ms added to every response)
+// through the production code path — pypi.Client, verify.Engine and the
+// production sigstore-go Verifier — and prints the wall time next to the
+// critical-path bound (perfect overlap at the given concurrency) and a
+// sequential baseline, with PASS/FAIL against the 1.5× target. With -rss it
+// instead audits one 1 GiB artifact streamed from a generator and reports
+// the peak resident set size against the 64 MiB target (SPEC §9: memory
+// bounded by concurrency, not artifact size).
+//
+// Usage:
+//
+//	go run ./bench [-packages 200] [-files 2] [-size 200KiB] [-latency 50ms]
+//	               [-concurrency 16] [-runs 3] [-sequential=true]
+//	go run ./bench -rss [-rss-size 1GiB]
+//
+// Exit status: 0 when every package verified and the target was met, 1 when
+// a package did not come out verified or the run could not be set up, 3
+// when the audit was correct but missed the performance target.
+//
+// Import rule: bench is a tool, not part of pyverify. It imports pypi and
+// verify like cmd/pyverify does, and — unlike any other non-test code — the
+// test helpers pypi/pypitest (the fake Warehouse) and verify/verifytest (the
+// virtual Sigstore), because a benchmark needs a controllable index and
+// attestations it can mint; nothing imports bench. It never imports
+// sigstore-go itself.
+package main
