@@ -43,12 +43,18 @@ const trustedRootTarget = "trusted_root.json"
 // Offline, nothing is fetched: the cached metadata and target are used while
 // the metadata is unexpired, and an empty or expired cache is an error that
 // says how to get out of it (there is no trusted root inside the embedded TUF
-// root itself).
+// root itself). An empty cacheDir (--no-cache) keeps the TUF metadata in
+// memory for this run only.
 func PublicGoodTrustedRoot(ctx context.Context, cacheDir string, offline bool) (*TrustedRoot, error) {
-	if cacheDir == "" {
-		return nil, errors.New("sigstore trusted root: no cache directory")
+	opts := tuf.DefaultOptions().WithContext(ctx)
+	switch {
+	case cacheDir != "":
+		opts = opts.WithCachePath(cacheDir)
+	case offline:
+		return nil, errors.New("sigstore trusted root: offline without a cache has nothing to verify against: pass --trusted-root FILE")
+	default:
+		opts = opts.WithDisableLocalCache()
 	}
-	opts := tuf.DefaultOptions().WithCachePath(cacheDir).WithContext(ctx)
 	if offline {
 		opts = opts.WithForceCache().WithFetcher(offlineFetcher{})
 	}
