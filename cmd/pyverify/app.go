@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +28,7 @@ const defaultIndexURL = "https://pypi.org"
 type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	isTerminal     func(io.Writer) bool // a test seam for progress and colour
 
 	indexURL    string
 	trustedRoot string
@@ -218,13 +220,15 @@ func (a *app) engineOptions(d *deps, idx verify.Index) verify.Options {
 // progress returns a progress callback that draws packages done / total on
 // stderr, only when stderr is a terminal (SPEC §2) and not --quiet.
 func (a *app) progress() func(done, total int) {
-	if a.quiet || !isTerminal(a.stderr) {
+	if a.quiet || !a.isTerminal(a.stderr) {
 		return nil
 	}
+	start := time.Now()
 	return func(done, total int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		fmt.Fprintf(a.stderr, "\r\033[Kchecked %d/%d packages", done, total)
+		rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
+		fmt.Fprintf(a.stderr, "\r\033[Kchecked %d/%d packages (%.1f/s)", done, total, rate)
 		if done == total {
 			fmt.Fprint(a.stderr, "\r\033[K")
 		}
@@ -238,7 +242,7 @@ func (a *app) render(rep *verify.Report, detail bool) error {
 		w = a.out
 	}
 	o := report.Options{
-		Color:  a.out == nil && isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
+		Color:  a.out == nil && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
 		Detail: detail,
 	}
 	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {

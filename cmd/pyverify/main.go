@@ -19,7 +19,12 @@ func main() {
 // run is the program without the process: no globals, no os.Exit, so tests
 // can call it in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runApp(ctx, &app{stdout: stdout, stderr: stderr, getenv: os.Getenv, isTerminal: isTerminal}, args)
+}
+
+// runApp runs the command line args with a's streams and environment.
+func runApp(ctx context.Context, a *app, args []string) int {
+	stderr := a.stderr
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/verify/verifytest"
+)
+
+// TestTerminalOutput pins SPEC §2: progress goes to stderr only when stderr
+// is a terminal (and not with -q); colour only on a terminal and never with
+// NO_COLOR set.
+func TestTerminalOutput(t *testing.T) {
+	sig, err := verifytest.NewSigstore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := pypitest.New(pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"demo": {"1.0": {{
+			Filename:  "demo-1.0-py3-none-any.whl",
+			Content:   []byte("demo wheel"),
+			Publisher: []byte(`{"kind": "GitHub", "repository": "acme/demo"}`),
+		}}},
+	}}, func(f pypitest.File) ([]byte, error) { return sig.MintProvenance(f.Filename, f.SHA256, f.Publisher) })
+	t.Cleanup(srv.Close)
+	pypitest.Check(t, srv)
+	root := filepath.Join(t.TempDir(), "trusted_root.json")
+	if err := os.WriteFile(root, sig.TrustedRootJSON(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name                    string
+		terminal                bool
+		noColor                 string
+		extra                   []string
+		wantColor, wantProgress bool
+	}{
+		{name: "not a terminal", terminal: false},
+		{name: "terminal", terminal: true, wantColor: true, wantProgress: true},
+		{name: "terminal with NO_COLOR", terminal: true, noColor: "1", wantProgress: true},
+		{name: "terminal with -q", terminal: true, extra: []string{"-q"}, wantColor: true},
+		{name: "terminal with -o", terminal: true, extra: []string{"-o", filepath.Join(t.TempDir(), "r.txt")}, wantProgress: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			a := &app{
+				stdout: &stdout, stderr: &stderr,
+				getenv: func(k string) string {
+					switch k {
+					case "NO_COLOR":
+						return tt.noColor
+					case "PYVERIFY_INDEX_URL":
+						return srv.URL()
+					}
+					return ""
+				},
+				isTerminal: func(io.Writer) bool { return tt.terminal },
+			}
+			args := append([]string{"audit", "--no-cache", "--trusted-root", root, "demo==1.0"}, tt.extra...)
+			if code := runApp(context.Background(), a, args); code != exitOK {
+				t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+			}
+			if got := strings.Contains(stdout.String(), "\x1b["); got != tt.wantColor {
+				t.Errorf("ANSI escapes on stdout = %v, want %v:\n%q", got, tt.wantColor, stdout.String())
+			}
+			if got := strings.Contains(stderr.String(), "checked 1/1 packages"); got != tt.wantProgress {
+				t.Errorf("progress on stderr = %v, want %v:\n%q", got, tt.wantProgress, stderr.String())
+			}
+		})
+	}
+}
