@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,6 +175,14 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		}
 	}
 	rel, err := e.o.Index.Release(ctx, r.Name, version)
+	if errors.Is(err, pypi.ErrNotFound) && pinned {
+		// SPEC §3: ==1.0 matches 1.0.0, but an index need not find a
+		// release under another spelling of its version.
+		if v, ok := e.spelling(ctx, r); ok && v != version {
+			version = v
+			rel, err = e.o.Index.Release(ctx, r.Name, version)
+		}
+	}
 	if err != nil {
 		p.Evidence = Error
 		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
@@ -238,6 +247,17 @@ func (e *Engine) resolve(ctx context.Context, r pypi.Requirement) (string, *Prob
 			Message: fmt.Sprintf("%s: no release of %s satisfies %q", r.Text, r.Name, r.Spec)}
 	}
 	return v, nil
+}
+
+// spelling returns how the index spells the release that pinned r names,
+// yanked or not, when it spells it differently (SPEC §3 "==1.0 matches
+// 1.0.0"); false when the project lists none.
+func (e *Engine) spelling(ctx context.Context, r pypi.Requirement) (string, bool) {
+	proj, err := e.o.Index.Project(ctx, r.Name)
+	if err != nil {
+		return "", false // the Release error reports the package
+	}
+	return r.Specifier.NewestString(slices.Collect(maps.Keys(proj.Releases)), true)
 }
 
 func allYanked(files []pypi.File) bool {
@@ -323,6 +343,12 @@ func (e *Engine) download(ctx context.Context, f pypi.File) (Evidence, []Problem
 	case errors.Is(err, pypi.ErrTooLarge):
 		return Failed, []Problem{{Kind: DigestMismatch,
 			Message: fmt.Sprintf("%s: the index served more bytes than the %d it declared; download cut off", f.Filename, f.Size)}}
+	case errors.Is(err, pypi.ErrTruncated):
+		// A complete response of the wrong length: these are not the bytes
+		// the index declared. (A transfer that breaks off midway is a
+		// network error instead, below.)
+		return Failed, []Problem{{Kind: DigestMismatch,
+			Message: fmt.Sprintf("%s: the index served %d bytes (sha256:%s), not the %d it declared", f.Filename, w.n, w.sum(), f.Size)}}
 	case err != nil:
 		return Error, []Problem{indexProblem(f.Filename+": download", err)}
 	}
@@ -351,7 +377,7 @@ func validSHA256(s string) bool {
 func indexProblem(what string, err error) Problem {
 	switch {
 	case errors.Is(err, pypi.ErrNotFound):
-		return Problem{Kind: NotFound, Message: fmt.Sprintf("%s: not found on the index: %v", what, err)}
+		return Problem{Kind: NotFound, Message: fmt.Sprintf("%s: the index has no such project or release (%v)", what, err)}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return Problem{Kind: Network, Message: fmt.Sprintf("%s: not finished: %v", what, err)}
 	case pypi.IsNetwork(err):
