@@ -171,7 +171,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Version = v
 		if e.o.FlagUnpinned {
 			p.Problems = append(p.Problems, Problem{Kind: NotPinned,
-				Message: fmt.Sprintf("%s is not pinned with == or ===: checked the newest matching release, %s", r.Text, v)})
+				Message: fmt.Sprintf("%s%s is not pinned with == or ===: checked the newest matching release, %s", r.Name, r.Spec, v)})
 		}
 	}
 	rel, err := e.o.Index.Release(ctx, r.Name, version)
