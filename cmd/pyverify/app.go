@@ -160,6 +160,29 @@ func (a *app) resolveIndexURL(opts []pypi.Option) string {
 	return defaultIndexURL
 }
 
+// noteOptions reports the pip option lines of the requirements files that
+// pyverify recognises but does not use (SPEC §3), so that nothing in the
+// input is silently ignored.
+func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
+	if a.quiet {
+		return
+	}
+	for _, o := range opts {
+		what := o.Name
+		if o.Value != "" {
+			what += " " + o.Value
+		}
+		switch {
+		case o.Name == "--index-url" && o.Value == indexURL:
+			fmt.Fprintf(a.stderr, "pyverify: %s:%d: using %s\n", o.File, o.Line, what)
+		case o.Name == "--index-url":
+			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: the index is %s (--index-url or $PYVERIFY_INDEX_URL)\n", o.File, o.Line, what, indexURL)
+		default:
+			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: pyverify checks every requirement against %s only\n", o.File, o.Line, what, indexURL)
+		}
+	}
+}
+
 // client builds the one shared index client.
 func (a *app) client(indexURL string) (*pypi.Client, error) {
 	if a.offline {

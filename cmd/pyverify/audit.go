@@ -30,10 +30,12 @@ func newAuditCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := a.client(a.resolveIndexURL(opts))
+			indexURL := a.resolveIndexURL(opts)
+			c, err := a.client(indexURL)
 			if err != nil {
 				return err
 			}
+			a.noteOptions(opts, indexURL)
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
