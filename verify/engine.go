@@ -344,11 +344,10 @@ func (e *Engine) download(ctx context.Context, f pypi.File) (Evidence, []Problem
 		return Failed, []Problem{{Kind: DigestMismatch,
 			Message: fmt.Sprintf("%s: the index served more bytes than the %d it declared; download cut off", f.Filename, f.Size)}}
 	case errors.Is(err, pypi.ErrTruncated):
-		// A complete response of the wrong length: these are not the bytes
-		// the index declared. (A transfer that breaks off midway is a
-		// network error instead, below.)
-		return Failed, []Problem{{Kind: DigestMismatch,
-			Message: fmt.Sprintf("%s: the index served %d bytes (sha256:%s), not the %d it declared", f.Filename, w.n, w.sum(), f.Size)}}
+		// Fewer bytes than declared: the file could not be checked, which
+		// is an error (exit 3), never a pass and not proof of tampering.
+		return Error, []Problem{{Kind: Network,
+			Message: fmt.Sprintf("%s: download truncated: got %d of the %d bytes the index declared", f.Filename, w.n, f.Size)}}
 	case err != nil:
 		return Error, []Problem{indexProblem(f.Filename+": download", err)}
 	}
