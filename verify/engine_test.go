@@ -11,6 +11,7 @@ package verify_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -77,11 +78,14 @@ func (s *engSleep) sleep(ctx context.Context, _ time.Duration) error {
 	return ctx.Err()
 }
 
-// engEngine builds the production client for srv (po's BaseURL,
-// HTTPClient and, when unset, Sleep filled in) and an engine over it.
+// engEngine builds the production client for srv (po's BaseURL and, when
+// unset, HTTPClient and Sleep filled in) and an engine over it.
 func engEngine(t *testing.T, srv *pypitest.Server, w *engWorld, po pypi.Options, eo verify.Options) *verify.Engine {
 	t.Helper()
-	po.BaseURL, po.HTTPClient = srv.URL(), srv.Client()
+	po.BaseURL = srv.URL()
+	if po.HTTPClient == nil {
+		po.HTTPClient = srv.Client()
+	}
 	if po.Sleep == nil {
 		po.Sleep = (&engSleep{}).sleep
 	}
@@ -435,9 +439,10 @@ func TestAudit(t *testing.T) {
 			wantSummary: verify.Summary{Packages: 1, Verified: 1, OK: 1},
 		},
 		{
-			// pypi.ErrTruncated: the response ended before the size the
-			// index declared. The bytes were never all seen, so this is an
-			// error, neither failed nor verified.
+			// pypi.ErrTruncated: fewer bytes than the index declared. The
+			// file could not be checked: an error (network), neither failed
+			// nor verified. (A transfer that breaks off midway:
+			// TestAuditBrokenTransfer.)
 			name: "a body shorter than declared is an error",
 			reqs: []string{"demo==1.0", "plain==1.0"},
 			edit: func(m *pypitest.Model) {
@@ -447,7 +452,7 @@ func TestAudit(t *testing.T) {
 			want: []engPkg{engEdit(engWantDemo(), func(p *engPkg) {
 				p.Evidence, p.OK = verify.Error, false
 				p.Files = slices.Clone(p.Files)
-				p.Files[0].Downloaded, p.Files[0].Evidence, p.Files[0].Kinds = false, verify.Error, []verify.ProblemKind{verify.IndexError}
+				p.Files[0].Downloaded, p.Files[0].Evidence, p.Files[0].Kinds = false, verify.Error, []verify.ProblemKind{verify.Network}
 			}), engWantPlain()},
 			wantSummary: verify.Summary{Packages: 2, HashOnly: 1, Errors: 1, OK: 1},
 		},
@@ -520,6 +525,53 @@ func TestAudit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAuditRequirements: each package entry keeps the requirement as
+// written, where it came from and its marker (SPEC §3, §7); names and
+// versions match after PEP 503 / PEP 440 normalisation; requirements that
+// cannot be checked against the index are reported, never dropped.
+func TestAuditRequirements(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, engModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+
+	rep := eng.Audit(context.Background(), engRequirements(t,
+		"# comment",
+		"Demo==1.0.0",
+		"plain===1.0 ; python_version >= '3.9'",
+		"git+https://github.com/acme/demo#egg=demo",
+		"./local/dir",
+	))
+
+	type entry struct {
+		Name, Version, Requirement, Source, Marker string
+		Evidence                                   verify.Evidence
+		Kinds                                      []verify.ProblemKind
+		OK, Violation                              bool
+	}
+	var got []entry
+	for _, p := range rep.Packages {
+		got = append(got, entry{p.Name, p.Version, p.Requirement, p.Source, p.Marker, p.Evidence, engKinds(p.Problems), p.OK, p.Violation})
+	}
+	want := []entry{
+		{Name: "Demo", Version: "1.0", Requirement: "Demo==1.0.0", Source: "requirements.txt:2", Evidence: verify.Verified, OK: true},
+		{Name: "plain", Version: "1.0", Requirement: "plain===1.0 ; python_version >= '3.9'", Source: "requirements.txt:3",
+			Marker: "python_version >= '3.9'", Evidence: verify.HashOnly, OK: true},
+		{Name: "demo", Requirement: "git+https://github.com/acme/demo#egg=demo", Source: "requirements.txt:4",
+			Evidence: verify.Error, Kinds: []verify.ProblemKind{verify.UnsupportedRequirement}},
+		{Requirement: "./local/dir", Source: "requirements.txt:5",
+			Evidence: verify.Error, Kinds: []verify.ProblemKind{verify.UnsupportedRequirement}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("packages (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(verify.Summary{Packages: 4, Verified: 1, HashOnly: 1, Errors: 2, OK: 2}, rep.Summary); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if rep.IndexURL != srv.URL() {
+		t.Errorf("IndexURL = %q, want %q", rep.IndexURL, srv.URL())
 	}
 }
 
@@ -602,28 +654,66 @@ func TestAuditConcurrency(t *testing.T) {
 	}
 }
 
+// engSent is an http.RoundTripper that counts the requests sent for a set
+// of paths and closes all once each has been sent.
+type engSent struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	paths map[string]bool // path → not sent yet
+	all   chan struct{}
+}
+
+func (s *engSent) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	if s.paths[r.URL.Path] {
+		delete(s.paths, r.URL.Path)
+		if len(s.paths) == 0 {
+			close(s.all)
+		}
+	}
+	s.mu.Unlock()
+	return s.next.RoundTrip(r)
+}
+
 // TestAuditCancel: Ctrl-C cancels the work in flight; Audit still reports
 // every package, the finished ones as they were and the rest as error
 // (SPEC §9). The context is cancelled once every package that is not held
-// up has finished, so the test waits on events, not on a clock; a hang here
-// means cancellation does not reach a stalled request.
+// up has finished and every held-up request has been sent, so the test
+// waits on events, not on a clock; a hang here means cancellation does
+// not reach a stalled request.
 func TestAuditCancel(t *testing.T) {
 	t.Parallel()
 	model, reqs := engManyModel(6)
 	srv, w := engIndex(t, model)
 	// pkg-01's metadata never comes; pkg-03's download stalls half-way;
 	// pkg-04's provenance never comes.
-	srv.Fault(engReleasePath("pkg-01", "1.0"), pypitest.Fault{Latency: time.Hour})
-	srv.Fault(engFilePath("pkg-03", "1.0", engWheel("pkg-03", "1.0")), pypitest.Fault{Stall: true})
-	srv.Fault(engProvenancePath("pkg-04", "1.0", engWheel("pkg-04", "1.0")), pypitest.Fault{Latency: time.Hour})
-	const held = 3
+	held := []string{
+		engReleasePath("pkg-01", "1.0"),
+		engFilePath("pkg-03", "1.0", engWheel("pkg-03", "1.0")),
+		engProvenancePath("pkg-04", "1.0", engWheel("pkg-04", "1.0")),
+	}
+	srv.Fault(held[0], pypitest.Fault{Latency: time.Hour})
+	srv.Fault(held[1], pypitest.Fault{Stall: true})
+	srv.Fault(held[2], pypitest.Fault{Latency: time.Hour})
+	sent := &engSent{next: srv.Client().Transport, paths: map[string]bool{}, all: make(chan struct{})}
+	for _, p := range held {
+		sent.paths[p] = true
+	}
+	hc := *srv.Client()
+	hc.Transport = sent
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	eng := engEngine(t, srv, w, pypi.Options{StallTimeout: time.Hour}, verify.Options{
+	finished := make(chan struct{})
+	go func() {
+		<-sent.all
+		<-finished
+		cancel()
+	}()
+	eng := engEngine(t, srv, w, pypi.Options{HTTPClient: &hc, StallTimeout: time.Hour}, verify.Options{
 		OnProgress: func(done, total int) {
-			if done == total-held {
-				cancel()
+			if done == total-len(held) {
+				close(finished)
 			}
 		},
 	})
@@ -653,6 +743,60 @@ func TestAuditCancel(t *testing.T) {
 	}
 	if diff := cmp.Diff(verify.Summary{Packages: 6, HashOnly: 3, Errors: 3, OK: 3}, rep.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+}
+
+// engSignal is an http.RoundTripper that closes arrived when the response
+// headers for path have come back.
+type engSignal struct {
+	next    http.RoundTripper
+	path    string
+	once    sync.Once
+	arrived chan struct{}
+}
+
+func (s *engSignal) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(r)
+	if err == nil && r.URL.Path == s.path {
+		s.once.Do(func() { close(s.arrived) })
+	}
+	return resp, err
+}
+
+// TestAuditBrokenTransfer: a download that breaks off before the end of
+// the response the server announced is an error (network), never failed or
+// verified (SPEC §5), and the file is not marked downloaded. The server
+// goes away once the stalled response's headers (and half its body) have
+// arrived: an event, not a clock.
+func TestAuditBrokenTransfer(t *testing.T) {
+	t.Parallel()
+	model, reqs := engManyModel(1)
+	file := engWheel("pkg-00", "1.0")
+	srv, w := engIndex(t, model)
+	srv.Fault(engFilePath("pkg-00", "1.0", file), pypitest.Fault{Stall: true})
+	sig := &engSignal{next: srv.Client().Transport, path: engFilePath("pkg-00", "1.0", file), arrived: make(chan struct{})}
+	hc := *srv.Client()
+	hc.Transport = sig
+	go func() {
+		<-sig.arrived
+		srv.Close()
+	}()
+	eng := engEngine(t, srv, w, pypi.Options{HTTPClient: &hc, StallTimeout: time.Hour, MaxTries: 2}, verify.Options{})
+
+	rep := eng.Audit(context.Background(), engRequirements(t, reqs...))
+
+	got := engOutcome(t, rep)
+	for i := range got {
+		for j := range got[i].Files {
+			// The provenance fetch may also have been cut off.
+			got[i].Files[j].Kinds = slices.Compact(got[i].Files[j].Kinds)
+		}
+	}
+	want := []engPkg{{Name: "pkg-00", Version: "1.0", Evidence: verify.Error, Files: []engFileOut{
+		{Filename: file, Evidence: verify.Error, Kinds: []verify.ProblemKind{verify.Network}},
+	}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("packages (-want +got):\n%s", diff)
 	}
 }
 
