@@ -42,9 +42,8 @@ type app struct {
 	quiet       bool
 	verbose     bool
 
-	cmd *cobra.Command // the command being run
-	out *os.File       // -o FILE, opened before any network work
-	mu  sync.Mutex     // serialises stderr writes from concurrent callbacks
+	out *os.File   // -o FILE, opened before any network work
+	mu  sync.Mutex // serialises stderr writes from concurrent callbacks
 }
 
 func (a *app) bindGlobalFlags(root *cobra.Command) {
@@ -65,7 +64,6 @@ func (a *app) bindGlobalFlags(root *cobra.Command) {
 
 // setup validates the global options before any command runs.
 func (a *app) setup(cmd *cobra.Command) error {
-	a.cmd = cmd
 	switch {
 	case a.concurrency < 1:
 		return usageError(cmd, fmt.Errorf("--concurrency must be at least 1, got %d", a.concurrency))

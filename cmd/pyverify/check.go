@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/pyverify/pyverify/verify"
@@ -12,8 +14,10 @@ func newCheckCmd(a *app) *cobra.Command {
 		Use:     "check NAME[==VERSION]...",
 		Short:   "Look packages up: who published them, and can they be trusted (no version = the latest release)",
 		Example: `  pyverify check sigstore==3.6.1 requests`,
-		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError(cmd, errors.New("nothing to check: "+hintCheck))
+			}
 			reqs, _, err := a.readRequirements(nil, args)
 			if err != nil {
 				return err
