@@ -51,8 +51,22 @@ type Options struct {
 	// ends. nil means a real timer. Tests inject a recorder.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	// Logf, if set, is told about each request and each retry (verbose mode).
+	// Logf, if set, is told about each request and each retry (verbose mode),
+	// and about the cache: "cache hit URL", "cached URL", and entries that
+	// could not be written or were found damaged.
 	Logf func(format string, args ...any)
+
+	// CacheDir is the cache directory (SPEC §2 --cache-dir); "" means no
+	// cache (--no-cache), and then nothing is ever written to disk (SPEC
+	// §4.2). Metadata answers are stored on every fetch but read back only
+	// Offline; artifacts are stored once their bytes matched the declared
+	// size and sha256, and served from the cache after being hashed again.
+	CacheDir string
+
+	// Offline answers every request from CacheDir and never touches the
+	// network (SPEC §2 --offline); what the cache lacks fails with
+	// ErrNotCached. It requires CacheDir.
+	Offline bool
 }
 
 // Client talks to a Warehouse-compatible index: the JSON API, the Integrity
@@ -68,16 +82,21 @@ type Client struct {
 	sleep     func(ctx context.Context, d time.Duration) error
 	logf      func(format string, args ...any)
 	now       func() time.Time
+	cache     *cache // nil without Options.CacheDir
+	offline   bool
 	jitterMu  sync.Mutex
 	jitterRng *rand.Rand
 }
 
 // NewClient validates o and returns a Client. BaseURL must be an absolute
-// http or https URL without query or fragment.
+// http or https URL without query or fragment; Offline requires CacheDir.
 func NewClient(o Options) (*Client, error) {
 	base, err := parseBaseURL(o.BaseURL)
 	if err != nil {
 		return nil, err
+	}
+	if o.Offline && o.CacheDir == "" {
+		return nil, errors.New("offline: no cache directory to answer from")
 	}
 	c := &Client{
 		base:      base,
@@ -109,6 +128,10 @@ func NewClient(o Options) (*Client, error) {
 		c.hc = &http.Client{Transport: newTransport(orDefault(o.Concurrency, DefaultConcurrency))}
 	}
 	c.hc.CheckRedirect = checkRedirect
+	if o.CacheDir != "" {
+		c.cache = &cache{dir: o.CacheDir, logf: c.logf}
+		c.offline = o.Offline
+	}
 	return c, nil
 }
 
@@ -224,6 +247,9 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, identity bool) 
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("GET %s: scheme must be http or https", rawURL)
+	}
+	if c.offline {
+		return nil, c.notCached(rawURL) // callers answer from the cache; never the network
 	}
 	var last error
 	for try := 1; ; try++ {

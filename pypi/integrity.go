@@ -17,9 +17,27 @@ const IntegrityMediaType = "application/vnd.pypi.integrity.v1+json"
 // has no provenance link, so the URL is built from its parts). A 404 is
 // ErrNoProvenance; 403 (provenance disabled) and any other unexpected status
 // is a *StatusError, an index error, never "no attestation". A body that is
-// not JSON is a *DecodeError.
+// not JSON is a *DecodeError. Offline, the answer (provenance or 404) comes
+// from the cache (Options.Offline).
 func (c *Client) Provenance(ctx context.Context, project, version, filename string) ([]byte, error) {
 	u := c.endpoint("integrity", project, version, filename, "provenance")
+	var prov []byte
+	err := c.metadata(ctx, u, MaxProvenanceSize, ErrNoProvenance,
+		func() ([]byte, error) { return c.getProvenance(ctx, u) },
+		func(data []byte) error {
+			if !json.Valid(data) {
+				return &DecodeError{URL: u, Err: errors.New("provenance is not valid JSON")}
+			}
+			prov = data
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return prov, nil
+}
+
+func (c *Client) getProvenance(ctx context.Context, u string) ([]byte, error) {
 	resp, err := c.get(ctx, u, IntegrityMediaType, false)
 	if err != nil {
 		return nil, err
@@ -31,12 +49,5 @@ func (c *Client) Provenance(ctx context.Context, project, version, filename stri
 	default:
 		return nil, statusError(resp, u)
 	}
-	data, err := readAll(resp, u, MaxProvenanceSize)
-	if err != nil {
-		return nil, err
-	}
-	if !json.Valid(data) {
-		return nil, &DecodeError{URL: u, Err: errors.New("provenance is not valid JSON")}
-	}
-	return data, nil
+	return readAll(resp, u, MaxProvenanceSize)
 }

@@ -46,24 +46,32 @@ type File struct {
 }
 
 // Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
+// Offline, the answer comes from the cache (Options.Offline).
 func (c *Client) Project(ctx context.Context, project string) (*Project, error) {
 	u := c.endpoint("pypi", project, "json")
-	data, err := c.getJSON(ctx, u)
+	var p *Project
+	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+		func() ([]byte, error) { return c.getJSON(ctx, u) },
+		func(data []byte) (err error) { p, err = decodeProject(u, data); return err })
 	if err != nil {
 		return nil, err
 	}
-	return decodeProject(u, data)
+	return p, nil
 }
 
 // Release fetches GET <base>/pypi/<project>/<version>/json (SPEC §4.1). A
-// 404 (unknown project or version) is ErrNotFound.
+// 404 (unknown project or version) is ErrNotFound. Offline, the answer comes
+// from the cache (Options.Offline).
 func (c *Client) Release(ctx context.Context, project, version string) (*Release, error) {
 	u := c.endpoint("pypi", project, version, "json")
-	data, err := c.getJSON(ctx, u)
+	var r *Release
+	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+		func() ([]byte, error) { return c.getJSON(ctx, u) },
+		func(data []byte) (err error) { r, err = decodeRelease(u, data); return err })
 	if err != nil {
 		return nil, err
 	}
-	return decodeRelease(u, data)
+	return r, nil
 }
 
 func (c *Client) getJSON(ctx context.Context, u string) ([]byte, error) {
