@@ -48,9 +48,11 @@ type Package struct {
 	// Violation: the policy is violated (tampering included); exit 1.
 	Violation bool `json:"violation"`
 	// PolicyEntry names the policy entry that decided, e.g. packages."acme-*".
-	PolicyEntry string    `json:"policy_entry,omitempty"`
-	Problems    []Problem `json:"problems"`
-	Files       []File    `json:"files"`
+	PolicyEntry string `json:"policy_entry,omitempty"`
+	// PolicyReason is that entry's `reason`, when it gives one.
+	PolicyReason string    `json:"policy_reason,omitempty"`
+	Problems     []Problem `json:"problems"`
+	Files        []File    `json:"files"`
 }
 
 // File is what was established about one distribution file (SPEC §7).
@@ -179,17 +181,18 @@ func evidenceOrError(e verify.Evidence) verify.Evidence {
 
 func fromPackage(p verify.Package) Package {
 	out := Package{
-		Name:        p.Name,
-		Version:     p.Version,
-		Requirement: p.Requirement,
-		Source:      p.Source,
-		Marker:      p.Marker,
-		Evidence:    string(evidenceOrError(p.Evidence)),
-		OK:          p.OK,
-		Violation:   p.Violation,
-		PolicyEntry: p.PolicyEntry,
-		Problems:    fromProblems(p.Problems),
-		Files:       make([]File, 0, len(p.Files)),
+		Name:         p.Name,
+		Version:      p.Version,
+		Requirement:  p.Requirement,
+		Source:       p.Source,
+		Marker:       p.Marker,
+		Evidence:     string(evidenceOrError(p.Evidence)),
+		OK:           p.OK,
+		Violation:    p.Violation,
+		PolicyEntry:  p.PolicyEntry,
+		PolicyReason: p.PolicyReason,
+		Problems:     fromProblems(p.Problems),
+		Files:        make([]File, 0, len(p.Files)),
 	}
 	for _, f := range p.Files {
 		out.Files = append(out.Files, fromFile(f))

@@ -209,6 +209,7 @@ func (t *textWriter) detail(d *Document) {
 		t.field(2, "requirement", req)
 		t.field(2, "marker", p.Marker)
 		t.field(2, "policy entry", p.PolicyEntry)
+		t.field(2, "policy reason", p.PolicyReason)
 		t.explained(2, p, sortedProblems(p.Problems))
 		for _, f := range p.Files {
 			t.printf("  file %s: %s\n", oneLine(f.Filename), t.paint(evidenceColor(f.Evidence), oneLine(f.Evidence)))

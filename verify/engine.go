@@ -402,6 +402,10 @@ func (e *Engine) decide(p *Package, yanked, pinned bool) {
 	}
 	d := e.o.Policy.Evaluate(ev, e.o.Now())
 	p.PolicyEntry = d.Entry
+	if d.Location != "" {
+		p.PolicyEntry += " (" + d.Location + ")"
+	}
+	p.PolicyReason = d.Reason
 	for _, v := range append(d.Violations, d.Notes...) {
 		kind := ProblemKind(v.Kind)
 		// The policy's word on yanked / not-pinned replaces the engine's note.

@@ -140,17 +140,18 @@ type File struct {
 
 // Package is the outcome for one requested package (one requirement).
 type Package struct {
-	Name        string // as requested
-	Version     string // resolved or pinned version; "" when unknown
-	Requirement string // the requirement as written
-	Source      string // "FILE:LINE", or "" for inline / command-line input
-	Marker      string // environment marker, kept and shown (SPEC §3)
-	Evidence    Evidence
-	OK          bool   // the policy is satisfied and the package was fully checked
-	Violation   bool   // the policy is violated (or evidence failed): exit 1
-	PolicyEntry string // the policy entry that decided, e.g. `packages."acme-*"`
-	Problems    []Problem
-	Files       []File
+	Name         string // as requested
+	Version      string // resolved or pinned version; "" when unknown
+	Requirement  string // the requirement as written
+	Source       string // "FILE:LINE", or "" for inline / command-line input
+	Marker       string // environment marker, kept and shown (SPEC §3)
+	Evidence     Evidence
+	OK           bool   // the policy is satisfied and the package was fully checked
+	Violation    bool   // the policy is violated (or evidence failed): exit 1
+	PolicyEntry  string // the policy entry that decided and where, e.g. `packages."acme-*" (pyverify.toml:7)`
+	PolicyReason string // the entry's reason, when it gives one
+	Problems     []Problem
+	Files        []File
 }
 
 // Summary counts packages by evidence and policy outcome.
