@@ -8,8 +8,9 @@ import (
 )
 
 // Sentinel errors that callers branch on with errors.Is (STYLE §3). Every
-// error returned by Client wraps one of these, a *StatusError, a *DecodeError
-// or a *NetworkError, and its message names the URL involved.
+// error returned by Client wraps one of these, ErrNotCached (cache.go: an
+// offline request the cache cannot answer), a *StatusError, a *DecodeError or
+// a *NetworkError, and its message names the URL involved.
 var (
 	// ErrNotFound reports a 404 from the JSON API: the project or release
 	// does not exist on the index (SPEC §5 "not-found").
@@ -26,9 +27,10 @@ var (
 	ErrTooLarge = errors.New("response too large")
 
 	// ErrTruncated reports an artifact whose complete response was shorter
-	// than the size the index declared. Like ErrTooLarge it is evidence
-	// about the bytes served. A transfer interrupted before the end of the
-	// response the server announced is a *NetworkError instead.
+	// than the size the index declared. The engine reports it as an error
+	// (the file could not be checked), never as a pass. A transfer
+	// interrupted before the end of the response the server announced is a
+	// *NetworkError instead.
 	ErrTruncated = errors.New("response shorter than declared size")
 
 	// ErrStalled reports a request that made no progress (no headers, then no

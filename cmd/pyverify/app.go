@@ -71,11 +71,16 @@ func (a *app) setup(cmd *cobra.Command) error {
 		return usageError(cmd, errors.New("--quiet and --verbose cannot be used together"))
 	}
 	if a.cacheDir == "" && !a.noCache {
-		if dir, err := os.UserCacheDir(); err == nil {
-			a.cacheDir = filepath.Join(dir, "pyverify")
-		} else {
+		dir, err := os.UserCacheDir()
+		if err != nil && !a.offline {
 			a.noCache = true // no cache dir on this machine: run without one
+		} else if err != nil {
+			return usageError(cmd, fmt.Errorf("--offline needs a cache, and there is no user cache directory (%w): pass --cache-dir DIR", err))
 		}
+		a.cacheDir = filepath.Join(dir, "pyverify")
+	}
+	if a.offline && a.noCache {
+		return usageError(cmd, errors.New("--offline answers from the cache: it cannot be used with --no-cache"))
 	}
 	return nil
 }
@@ -183,13 +188,14 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 
 // client builds the one shared index client.
 func (a *app) client(indexURL string) (*pypi.Client, error) {
-	if a.offline {
-		return nil, errors.New("--offline: this command needs the index, and pyverify keeps no index cache yet; verify local files with: pyverify verify FILE --provenance F --trusted-root F")
-	}
 	o := pypi.Options{
 		BaseURL:     indexURL,
 		Concurrency: a.concurrency,
 		UserAgent:   "pyverify/" + version,
+		Offline:     a.offline,
+	}
+	if !a.noCache {
+		o.CacheDir = filepath.Join(a.cacheDir, "index")
 	}
 	if a.verbose {
 		o.Logf = a.logf
