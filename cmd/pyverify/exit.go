@@ -35,7 +35,7 @@ func exitFor(r *verify.Report) error {
 // Guidance shown with usage errors.
 const (
 	hintAudit       = "run: pyverify audit -r requirements.txt"
-	hintCheck       = "run: pyverify check NAME[==VERSION]..."
+	hintCheck       = "run: pyverify check NAME[==VERSION], e.g. pyverify check sigstore==3.6.1 requests"
 	hintVerify      = "run: pyverify verify FILE... [--provenance FILE]..."
 	hintTrustedRoot = "pass --trusted-root FILE (a Sigstore trusted_root.json) to verify without the network"
 )
