@@ -156,12 +156,10 @@ func parseSdistFilename(filename, ext string) (DistFilename, error) {
 // EquivalentFilenames reports whether a and b name the same distribution once
 // parsed (corpus README "Filename equivalence", rule 5): same kind, same
 // normalised project name, PEP 440-equal versions, same build tag and the
-// same expanded tag set. A filename that does not parse is equivalent to
-// nothing. A wheel never equals an sdist.
-//
-// Sdists that differ only in extension (".tar.gz" and ".zip" of the same
-// name and version) are equivalent, because pypi-attestations' parsed sdist
-// form drops the extension; nothing in the corpus depends on that.
+// same expanded tag set; sdists also the same extension, as
+// pypi-attestations' _ultranormalize_dist_filename keeps it (".tar.gz" and
+// ".zip" of one name and version are different files). A filename that does
+// not parse is equivalent to nothing. A wheel never equals an sdist.
 func EquivalentFilenames(a, b string) bool {
 	x, err := ParseDistFilename(a)
 	if err != nil {
@@ -175,8 +173,8 @@ func EquivalentFilenames(a, b string) bool {
 }
 
 // Equivalent reports whether d and o name the same distribution, with the
-// rules of EquivalentFilenames (the extension of an sdist is ignored).
+// rules of EquivalentFilenames (an sdist's extension counts).
 func (d DistFilename) Equivalent(o DistFilename) bool {
-	return d.Kind == o.Kind && d.Name == o.Name && d.Version.Compare(o.Version) == 0 &&
+	return d.Kind == o.Kind && d.Ext == o.Ext && d.Name == o.Name && d.Version.Compare(o.Version) == 0 &&
 		d.Build == o.Build && slices.Equal(d.Tags, o.Tags)
 }

@@ -85,8 +85,10 @@ func TestEquivalentFilenames(t *testing.T) {
 		{"X-1.0-CP310-cp310-ANY.whl", "x-1.0.0-cp310-cp310-any.whl", true},
 		{"demo-1.0-py2.py3-none-any.whl", "demo-1.0-py3.py2-none-any.whl", true},
 		{"demo-1.0-01-py3-none-any.whl", "demo-1.0-1-py3-none-any.whl", true},
-		// pypi-attestations' parsed sdist form has no extension.
-		{"demo-1.0.tar.gz", "demo-1.0.zip", true},
+		// pypi-attestations' _ultranormalize_dist_filename keeps the sdist
+		// extension: a .zip and a .tar.gz are different files.
+		{"demo-1.0.tar.gz", "demo-1.0.zip", false},
+		{"Demo.Pkg-1.0.zip", "demo_pkg-1.0.0.zip", true},
 		{"demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz", false},
 		{"demo-1.0-py3-none-any.whl", "demo-1.0-1-py3-none-any.whl", false},
 		{"demo-1.0-py3-none-any.whl", "demo-1.0-py2.py3-none-any.whl", false},
