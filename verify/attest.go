@@ -74,8 +74,10 @@ type FileVerification struct {
 // A bundle with a publisher must be matched by each of its attestations'
 // certificates (SPEC §4.5). A bundle without one (a bare attestation file)
 // has no claim to match: its attestations verify on signature, log entry and
-// statement alone, and their Publisher is read from the verified
-// certificate, so the policy still decides on the real signer.
+// statement, and their Publisher is read from the verified certificate, so
+// the policy still decides on the real signer; a certificate that does not
+// identify a GitHub, GitLab or Google Trusted Publisher completely is
+// publisher-mismatch.
 func (v *Verifier) VerifyFile(filename, sha256hex string, prov *Provenance) FileVerification {
 	var fv FileVerification
 	if prov == nil {
@@ -177,7 +179,17 @@ func (v *Verifier) checkVerified(a Attestation, fail func(ProblemKind, string) A
 		return fail(sc.Kind, sc.Cause)
 	}
 	if a.Publisher.Kind == "" {
+		// Nothing names the publisher: read it from the certificate, and
+		// hold it to the same rules, so that a certificate that names no
+		// Trusted Publisher (a personal e-mail, an unknown issuer, a
+		// GitHub identity without its workflow) is never evidence.
 		a.Publisher = derivePublisher(id)
+		if a.Publisher.Kind == "" {
+			return fail(PublisherMismatch, fmt.Sprintf("the attestation comes without provenance naming its publisher, and its certificate (%s, issued by %s) is not one of a Trusted Publisher pyverify knows (GitHub, GitLab, Google)", orNone(id.SAN), orNone(id.Issuer)))
+		}
+		if cause := matchPublisher(a.Publisher, id); cause != "" {
+			return fail(PublisherMismatch, "the attestation comes without provenance naming its publisher, and its certificate does not name one completely: "+cause)
+		}
 	} else if cause := matchPublisher(a.Publisher, id); cause != "" {
 		return fail(PublisherMismatch, cause)
 	}

@@ -315,3 +315,45 @@ func TestSyntheticPublishers(t *testing.T) {
 		})
 	}
 }
+
+// TestSyntheticBareAttestation checks attestations without provenance (a
+// bare attestation file): nothing names the publisher, so it is read from
+// the certificate, and a certificate that names no Trusted Publisher
+// pyverify knows (anyone can get one for a personal e-mail) is no evidence
+// of who published: publisher-mismatch, never verified.
+func TestSyntheticBareAttestation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		spec verifytest.Spec
+		want outcome
+	}{
+		{"GitHub", acme, outcome{Evidence: verify.Verified}},
+		{"Google service account", verifytest.Spec{Email: "release@acme.iam.gserviceaccount.com"}, outcome{Evidence: verify.Verified}},
+		{"e-mail signed in through GitHub", verifytest.Spec{Email: "me@example.com", Issuer: "https://github.com/login/oauth"}, failed(verify.PublisherMismatch)},
+		{"GitHub Actions issuer for a Google identity", verifytest.Spec{Email: "me@example.com", Issuer: verifytest.IssuerGitHub}, failed(verify.PublisherMismatch)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := synWorldOf(t)
+			raw, err := w.sigstores[0].Attestation(synFile, synSHA256, tt.spec)
+			if err != nil {
+				t.Fatalf("mint attestation: %v", err)
+			}
+			prov, err := verify.DecodeProvenance("demo.publish.attestation", raw)
+			if err != nil {
+				t.Fatalf("DecodeProvenance: %v", err)
+			}
+			fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
+			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
+				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
+			}
+			for _, a := range fv.Attestations {
+				if a.Verified && a.Publisher.Kind == "" {
+					t.Errorf("verified attestation without a publisher: %+v", a)
+				}
+			}
+		})
+	}
+}
