@@ -158,10 +158,15 @@ func decodeBundle(data json.RawMessage) (AttestationBundle, error) {
 	return b, nil
 }
 
-// decodePublisher decodes a Trusted Publisher object. The field names are
-// pypi-attestations' (GitHubPublisher, GitLabPublisher, GooglePublisher):
-// GitLab's CI file is "workflow_filepath" and lands in Workflow. "claims" and
-// fields of other publisher kinds are ignored.
+// decodePublisher decodes a Trusted Publisher object. The fields read are
+// those of pypi-attestations' model for the kind: GitHubPublisher
+// {repository, workflow, environment}, GitLabPublisher {repository,
+// workflow_filepath, environment} (the CI file lands in Workflow),
+// GooglePublisher {email}. Fields of other kinds, "claims" and unknown
+// fields are ignored, as pydantic ignores them, so that a GitHub publisher's
+// "workflow_filepath" can never stand in for its "workflow". A kind pyverify
+// does not know (including another spelling, "github") keeps its name and
+// the repository fields for the report; matchPublisher fails it.
 func decodePublisher(data json.RawMessage) (Publisher, error) {
 	obj, err := decodeObject(data)
 	if err != nil {
@@ -174,23 +179,24 @@ func decodePublisher(data json.RawMessage) (Publisher, error) {
 	if p.Kind == "" {
 		return Publisher{}, errors.New("kind: empty")
 	}
-	fields := []struct {
+	type field struct {
 		key string
 		dst *string
-	}{
-		{"repository", &p.Repository},
-		{"workflow", &p.Workflow},
-		{"workflow_filepath", &p.Workflow},
-		{"environment", &p.Environment},
-		{"email", &p.Email},
+	}
+	var fields []field
+	switch p.Kind {
+	case publisherGitHub:
+		fields = []field{{"repository", &p.Repository}, {"workflow", &p.Workflow}, {"environment", &p.Environment}}
+	case publisherGitLab:
+		fields = []field{{"repository", &p.Repository}, {"workflow_filepath", &p.Workflow}, {"environment", &p.Environment}}
+	case publisherGoogle:
+		fields = []field{{"email", &p.Email}}
+	default:
+		fields = []field{{"repository", &p.Repository}, {"workflow", &p.Workflow}, {"environment", &p.Environment}, {"email", &p.Email}}
 	}
 	for _, f := range fields {
-		s, err := optionalString(obj, f.key)
-		if err != nil {
+		if *f.dst, err = optionalString(obj, f.key); err != nil {
 			return Publisher{}, err
-		}
-		if s != "" {
-			*f.dst = s
 		}
 	}
 	return p, nil

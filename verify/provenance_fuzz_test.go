@@ -45,6 +45,34 @@ func TestDecodeProvenance(t *testing.T) {
 			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "GitLab", Repository: "g/p", Workflow: ".gitlab-ci.yml", Environment: "release"}}}},
 		},
 		{
+			// pypi-attestations' GitHubPublisher has "workflow" only and
+			// GitLabPublisher "workflow_filepath" only; the other key is an
+			// unknown field and ignored, never the workflow to check.
+			"GitHub reads workflow, not workflow_filepath",
+			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitHub","repository":"o/r","workflow":"release.yml","workflow_filepath":"evil.yml"},"attestations":[]}]}`,
+			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "GitHub", Repository: "o/r", Workflow: "release.yml"}}}},
+		},
+		{
+			"GitHub with workflow_filepath only",
+			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitHub","repository":"o/r","workflow_filepath":"release.yml"},"attestations":[]}]}`,
+			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "GitHub", Repository: "o/r"}}}},
+		},
+		{
+			"GitLab reads workflow_filepath, not workflow",
+			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitLab","repository":"g/p","workflow_filepath":".gitlab-ci.yml","workflow":"evil.yml"},"attestations":[]}]}`,
+			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "GitLab", Repository: "g/p", Workflow: ".gitlab-ci.yml"}}}},
+		},
+		{
+			"Google ignores repository fields and claims",
+			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"Google","email":"a@b.iam.gserviceaccount.com","repository":"o/r","claims":{"x":1}},"attestations":[]}]}`,
+			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "Google", Email: "a@b.iam.gserviceaccount.com"}}}},
+		},
+		{
+			"kind in another case is kept as written",
+			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"github","repository":"o/r","workflow":"release.yml"},"attestations":[]}]}`,
+			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "github", Repository: "o/r", Workflow: "release.yml"}}}},
+		},
+		{
 			"Google",
 			`{"version":1,"attestation_bundles":[{"publisher":{"kind":"Google","email":"a@b.iam.gserviceaccount.com"},"attestations":[]}]}`,
 			&verify.Provenance{Bundles: []verify.AttestationBundle{{Publisher: verify.Publisher{Kind: "Google", Email: "a@b.iam.gserviceaccount.com"}}}},
