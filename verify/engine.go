@@ -478,33 +478,74 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 		p.Name, p.Version = dist.Name, dist.Version.String()
 	}
 	f := File{Filename: name}
-	p.Files = []File{f}
 	fh, err := os.Open(lf.Path)
 	if err == nil {
 		f.SHA256, f.Size, err = HashReader(fh)
 		fh.Close()
 	}
-	if err != nil {
+	yanked := false
+	switch {
+	case err != nil:
 		f.Evidence = Error
 		f.Problems = []Problem{{Kind: IndexError, Message: fmt.Sprintf("%s: reading the artifact: %v", lf.Path, err)}}
-	} else {
+	case lf.Provenance != nil:
+		// Offline: the provenance file is the only evidence; its statement
+		// binds the attestation to these bytes.
 		f.Downloaded = true
-		prov := lf.Provenance
-		if prov == nil {
-			prov, f.Problems = e.fetchProvenance(ctx, p.Name, p.Version, name)
-			if f.Problems != nil {
-				f.Evidence = Error
-			}
+		fv := e.o.Verifier.VerifyFile(name, f.SHA256, lf.Provenance)
+		f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
+	default:
+		f.Downloaded = true
+		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)
+		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
+		if probs != nil {
+			f.Evidence = Worst(f.Evidence, Error)
+			f.Problems = append(f.Problems, probs...)
+			break
 		}
-		if f.Evidence == "" {
-			fv := e.o.Verifier.VerifyFile(name, f.SHA256, prov)
-			f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
-		}
+		fv := e.o.Verifier.VerifyFile(name, f.SHA256, prov)
+		f.Evidence = Worst(f.Evidence, fv.Evidence)
+		f.Attestations = fv.Attestations
+		f.Problems = append(f.Problems, fv.Problems...)
 	}
-	p.Files[0] = f
+	p.Files = []File{f}
 	p.Evidence = f.Evidence
-	e.decide(&p, false, true)
+	e.decide(&p, yanked, true)
 	return p
+}
+
+// checkLocalAgainstIndex runs SPEC §4 steps 1-2 for a local file: the
+// release's JSON API document must list the file, with the sha256 the local
+// bytes hash to. Without that, "hash-only" would claim bytes match that were
+// never compared with anything. It reports whether the release is yanked.
+func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File) bool {
+	rel, err := e.o.Index.Release(ctx, p.Name, p.Version)
+	if err != nil {
+		f.Evidence = Error
+		f.Problems = append(f.Problems, indexProblem(fmt.Sprintf("%s %s", p.Name, p.Version), err))
+		return false
+	}
+	if rel.Yanked {
+		msg := fmt.Sprintf("%s %s is yanked", p.Name, p.Version)
+		if rel.YankedReason != "" {
+			msg += ": " + rel.YankedReason
+		}
+		p.Problems = append(p.Problems, Problem{Kind: Yanked, Message: msg})
+	}
+	i := slices.IndexFunc(rel.Files, func(g pypi.File) bool { return g.Filename == f.Filename })
+	switch {
+	case i < 0:
+		f.Evidence = Error
+		f.Problems = append(f.Problems, Problem{Kind: NotFound,
+			Message: fmt.Sprintf("%s: the index does not list this file for %s %s, so its bytes cannot be checked", f.Filename, p.Name, p.Version)})
+	case !strings.EqualFold(rel.Files[i].SHA256, f.SHA256):
+		f.Evidence = Failed
+		f.Problems = append(f.Problems, Problem{Kind: DigestMismatch,
+			Message: fmt.Sprintf("%s: the local file hashes to sha256:%s, but the index lists sha256:%s", f.Filename, f.SHA256, strings.ToLower(rel.Files[i].SHA256))})
+	default:
+		f.URL = rel.Files[i].URL
+	}
+	return rel.Yanked
 }
 
 // fetchProvenance gets and decodes a file's provenance from the Integrity
