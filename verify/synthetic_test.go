@@ -7,6 +7,7 @@ package verify_test
 // these cover what cannot be made without re-signing.
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -353,6 +354,71 @@ func TestSyntheticBareAttestation(t *testing.T) {
 				if a.Verified && a.Publisher.Kind == "" {
 					t.Errorf("verified attestation without a publisher: %+v", a)
 				}
+			}
+		})
+	}
+}
+
+// TestSyntheticSeveralLogEntries checks attestations with more than one
+// transparency-log entry, made by splicing entries of separately minted
+// attestations of one certificate and statement. sigstore-go skips entries
+// of unknown logs and entries whose signed entry timestamp fails, and needs
+// one verified entry: a trusted log's failed entry next to an unknown log's
+// is no-transparency-proof (the attestation is anchored in the root, its
+// proof failed); an unknown log's entry next to a verified one is ignored.
+func TestSyntheticSeveralLogEntries(t *testing.T) {
+	t.Parallel()
+	w := synWorldOf(t)
+	mint := func(s verifytest.Spec) map[string]any {
+		t.Helper()
+		raw, err := w.sigstores[0].Attestation(synFile, synSHA256, s)
+		if err != nil {
+			t.Fatalf("mint attestation: %v", err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	entries := func(m map[string]any) []any {
+		return m["verification_material"].(map[string]any)["transparency_entries"].([]any)
+	}
+	splice := func(base map[string]any, extra ...map[string]any) []byte {
+		t.Helper()
+		es := entries(base)
+		for _, e := range extra {
+			es = append(es, entries(e)...)
+		}
+		base["verification_material"].(map[string]any)["transparency_entries"] = es
+		b, err := json.Marshal(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	unknown := func() map[string]any { return mint(withSpec(func(s *verifytest.Spec) { s.UnknownLog = true })) }
+	badSET := func() map[string]any { return mint(withSpec(func(s *verifytest.Spec) { s.CorruptSET = true })) }
+	tests := []struct {
+		name string
+		att  []byte
+		want outcome
+	}{
+		{"unknown log and a trusted log's bad SET", splice(unknown(), badSET()), failed(verify.NoTransparencyProof)},
+		{"trusted log's bad SET and unknown log", splice(badSET(), unknown()), failed(verify.NoTransparencyProof)},
+		{"two unknown logs", splice(unknown(), unknown()), failed(verify.UntrustedCertificate)},
+		{"verified entry and an unknown log's", splice(mint(acme), unknown()), outcome{Evidence: verify.Verified}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			prov, err := verify.DecodeProvenance("demo.publish.attestation", tt.att)
+			if err != nil {
+				t.Fatalf("DecodeProvenance: %v", err)
+			}
+			fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
+			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
+				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
 			}
 		})
 	}
