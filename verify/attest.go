@@ -215,8 +215,14 @@ func toBundle(ra RawAttestation) (*bundle.Bundle, []*protorekor.TransparencyLogE
 		}
 		entries = append(entries, &e)
 	}
-	if _, err := x509.ParseCertificate(ra.Certificate); err != nil {
+	cert, err := x509.ParseCertificate(ra.Certificate)
+	if err != nil {
 		return nil, entries, fmt.Errorf("%w: %w", errMalformedCertificate, err)
+	}
+	if cert.IsCA || cert.KeyUsage&x509.KeyUsageCertSign != 0 {
+		// Go's chain verification accepts a CA as the leaf; a signing
+		// certificate never is one (sigstore-python refuses it too).
+		return nil, entries, fmt.Errorf("%w: subject %q", errCertificateNotLeaf, cert.Subject)
 	}
 	pb := &protobundle.Bundle{
 		MediaType: bundleMediaType,

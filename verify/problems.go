@@ -21,6 +21,10 @@ var (
 	// That is invalid-signature: the certificate is not what was signed
 	// and logged, and there is nothing to anchor in the trusted root.
 	errMalformedCertificate = errors.New("malformed signing certificate")
+	// errCertificateNotLeaf: the signing certificate is a CA certificate
+	// (basic constraints CA or the certSign key usage). Fulcio issues
+	// signing certificates only as leaves, so this is untrusted-certificate.
+	errCertificateNotLeaf = errors.New("signing certificate is a CA certificate")
 )
 
 // sigstoreProblem maps an error from verifying one attestation with
@@ -51,6 +55,8 @@ func sigstoreProblem(err error, entryLogIDs []string, trustedLogs map[string]*ro
 	switch {
 	case errors.Is(err, errMalformedLogEntry):
 		return with(NoTransparencyProof, "its transparency-log entry is malformed, so nothing proves the signature was logged")
+	case errors.Is(err, errCertificateNotLeaf):
+		return with(UntrustedCertificate, "its signing certificate is a CA certificate, not a Fulcio signing (leaf) certificate")
 	case errors.Is(err, errMalformedCertificate):
 		return with(InvalidSignature, "its signing certificate is not a valid X.509 certificate")
 	case has("not enough verified log entries"):
@@ -71,7 +77,12 @@ func sigstoreProblem(err error, entryLogIDs []string, trustedLogs map[string]*ro
 		has("is not a dsse_v001 or intoto_v002 entry"),
 		has("failed to decode envelope payload"):
 		return with(InvalidSignature, "the signature, certificate or statement is not what the transparency log recorded")
-	case has("failed to verify log inclusion"), has("failed to verify timestamps"):
+	case has("failed to verify timestamps"):
+		// The entry verified, but none gave a trusted time: a Rekor v2
+		// entry has no signed entry timestamp, and PEP 740 has no field for
+		// the RFC 3161 timestamp that would replace it.
+		return with(NoTransparencyProof, "no transparency-log entry gives a trusted signing time (no verified signed entry timestamp, as with a Rekor v2 entry, and PEP 740 carries no RFC 3161 timestamp), so the certificate cannot be checked at signing time")
+	case has("failed to verify log inclusion"):
 		return with(NoTransparencyProof, "its transparency-log entry does not verify, so nothing proves the signature was logged at a trusted time")
 	case has("failed to verify leaf certificate"):
 		return with(UntrustedCertificate, "its signing certificate does not chain to a Fulcio CA of the trusted root valid at signing time")

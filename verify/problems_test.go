@@ -62,6 +62,7 @@ func TestSigstoreProblemUntrustedCertificate(t *testing.T) {
 		{"leaf does not chain to the root", errors.New("failed to verify leaf certificate: x509: certificate signed by unknown authority"), []string{trustedLogID}},
 		{"SCT", errors.New("failed to verify signed certificate timestamp: only able to verify 0 SCT entries; unable to meet threshold of 1"), []string{trustedLogID}},
 		{"certificate expired at integration", errors.New("failed to verify log inclusion: integrated time outside certificate validity"), []string{trustedLogID}},
+		{"CA certificate as the signing certificate", fmt.Errorf("%w: subject \"CN=x\"", errCertificateNotLeaf), []string{trustedLogID}},
 	})
 }
 
@@ -72,6 +73,9 @@ func TestSigstoreProblemNoTransparencyProof(t *testing.T) {
 		{"bad SET from a trusted log", errors.New("failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1"), []string{unknownLogID, trustedLogID}},
 		{"bad inclusion proof", errors.New("failed to verify log inclusion: calculated root 00 does not match expected root 11"), []string{trustedLogID}},
 		{"no trusted time", errors.New("failed to verify timestamps: threshold not met for verified signed & log entry integrated timestamps: 0 < 1"), []string{trustedLogID}},
+		{"Rekor v2 entry without a timestamp authority", errors.New("failed to verify timestamps: threshold not met for verified signed & log entry integrated timestamps: 0 < 1; error: "), []string{trustedLogID}},
+		{"Rekor v2 entry whose checkpoint fails", errors.New("failed to verify log inclusion: verifying log entry: invalid checkpoint signature"), []string{trustedLogID}},
+		{"duplicated entries", errors.New("failed to verify log inclusion: duplicate tlog entries found"), []string{trustedLogID, trustedLogID}},
 		{"malformed entry", fmt.Errorf("%w 0: proto: syntax error", errMalformedLogEntry), nil},
 	})
 }

@@ -7,10 +7,18 @@ package verify_test
 // these cover what cannot be made without re-signing.
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -421,5 +429,47 @@ func TestSyntheticSeveralLogEntries(t *testing.T) {
 				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
 			}
 		})
+	}
+}
+
+// TestSyntheticCertificateNotALeaf replaces an attestation's certificate
+// with a CA certificate: a CA is never a signing certificate
+// (untrusted-certificate), whatever else is wrong with it.
+func TestSyntheticCertificateNotALeaf(t *testing.T) {
+	t.Parallel()
+	w := synWorldOf(t)
+	raw, err := w.sigstores[0].Attestation(synFile, synSHA256, acme)
+	if err != nil {
+		t.Fatalf("mint attestation: %v", err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sigstore-intermediate"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["verification_material"].(map[string]any)["certificate"] = base64.StdEncoding.EncodeToString(der)
+	if raw, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	prov, err := verify.DecodeProvenance("demo.publish.attestation", raw)
+	if err != nil {
+		t.Fatalf("DecodeProvenance: %v", err)
+	}
+	fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
+	if diff := cmp.Diff(failed(verify.UntrustedCertificate), outcomeOf(t, fv)); diff != "" {
+		t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
 	}
 }
