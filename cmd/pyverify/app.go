@@ -42,7 +42,7 @@ type app struct {
 	quiet       bool
 	verbose     bool
 
-	out *os.File   // -o FILE, opened before any network work
+	out *os.File   // a temporary file beside -o FILE, created before any network work
 	mu  sync.Mutex // serialises stderr writes from concurrent callbacks
 }
 
@@ -85,10 +85,13 @@ func (a *app) setup(cmd *cobra.Command) error {
 	return nil
 }
 
-// close releases what the app opened.
+// close releases what the app opened: a report that was never finished
+// leaves -o FILE as it was.
 func (a *app) close() {
 	if a.out != nil {
 		a.out.Close()
+		os.Remove(a.out.Name())
+		a.out = nil
 	}
 }
 
@@ -102,17 +105,41 @@ func (a *app) logf(format string, args ...any) {
 	fmt.Fprintf(a.stderr, format+"\n", args...)
 }
 
-// openOutput opens -o FILE before any network work, so that an unwritable
-// report path is a usage error, not a lost audit.
+// openOutput prepares -o FILE before any network work, so that an
+// unwritable report path is a usage error, not a lost audit. The report is
+// written to a temporary file beside it and renamed into place once
+// complete (commitOutput): a run that fails before it has a report leaves
+// the previous FILE untouched rather than empty.
 func (a *app) openOutput() error {
 	if a.output == "" || a.out != nil {
 		return nil
 	}
-	f, err := os.Create(a.output)
+	if st, err := os.Stat(a.output); err == nil && st.IsDir() {
+		return fmt.Errorf("cannot write the report: %s is a directory", a.output)
+	}
+	f, err := os.CreateTemp(filepath.Dir(a.output), "."+filepath.Base(a.output)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("cannot write the report: %w", err)
+		return fmt.Errorf("cannot write the report to %s: %w", a.output, err)
 	}
 	a.out = f
+	return nil
+}
+
+// commitOutput moves the finished report into -o FILE.
+func (a *app) commitOutput() error {
+	if a.out == nil {
+		return nil
+	}
+	f := a.out
+	a.out = nil
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing the report to %s: %w", a.output, err)
+	}
+	if err := os.Rename(f.Name(), a.output); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing the report to %s: %w", a.output, err)
+	}
 	return nil
 }
 
@@ -272,10 +299,14 @@ func (a *app) render(rep *verify.Report, detail bool) error {
 		Color:  a.out == nil && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
 		Detail: detail,
 	}
+	toFile := a.out != nil
 	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if a.out != nil && !a.quiet {
+	if err := a.commitOutput(); err != nil {
+		return err
+	}
+	if toFile && !a.quiet {
 		fmt.Fprintf(a.stderr, "pyverify: wrote the %s report to %s\n", a.format.f, a.output)
 	}
 	return nil

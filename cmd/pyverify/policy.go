@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"time"
@@ -55,17 +56,30 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 			// must not decide what the new one pins.
 			o := a.engineOptions(&deps{policy: policy.Default(), verifier: v}, c)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			if err := cmd.Context().Err(); err != nil {
+				// Half an observation would pin half the packages: write nothing.
+				fmt.Fprintf(a.stderr, "pyverify: interrupted (%v): no policy written\n", err)
+				return &exitError{exitIncomplete}
+			}
+			pins, skipped := pinsFor(rep)
+			var buf bytes.Buffer
+			for _, s := range skipped {
+				fmt.Fprintf(&buf, "# not pinned: %s\n", s)
+				fmt.Fprintf(a.stderr, "pyverify: not pinned: %s\n", s)
+			}
+			if len(skipped) > 0 {
+				buf.WriteString("\n")
+			}
+			buf.Write(policy.Render(pins))
 			w := a.stdout
 			if a.out != nil {
 				w = a.out
 			}
-			if _, err := w.Write(policy.Render(pinsFor(rep))); err != nil {
+			if _, err := w.Write(buf.Bytes()); err != nil {
 				return fmt.Errorf("writing the policy: %w", err)
 			}
-			for _, p := range rep.Packages {
-				if p.Evidence == verify.Failed || p.Evidence == verify.Error {
-					fmt.Fprintf(a.stderr, "pyverify: %s: %s, not pinned to a publisher: %s\n", p.Name, p.Evidence, firstProblem(p))
-				}
+			if err := a.commitOutput(); err != nil {
+				return err
 			}
 			return exitFor(rep)
 		},
@@ -76,20 +90,29 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 
 // pinsFor turns observed evidence into policy entries (SPEC §6, policy
 // init): a package whose every file has a verified attestation is pinned to
-// the publishers seen, with require = "attestation"; the rest require
-// hashes.
-func pinsFor(rep *verify.Report) []policy.Pin {
-	var pins []policy.Pin
-	seen := map[string]bool{}
+// the publishers seen, with require = "attestation"; a hash-only package gets
+// require = "hash". A package that failed or could not be checked is not
+// pinned at all — an entry would weaken what the top level asks — and is
+// returned in skipped with the reason. When a name appears more than once,
+// its best observation decides.
+func pinsFor(rep *verify.Report) (pins []policy.Pin, skipped []string) {
+	best := map[string]verify.Package{}
+	var order []string
 	for _, p := range rep.Packages {
 		name := pypi.NormalizeName(p.Name)
-		if p.Version == "" || seen[name] {
-			continue
+		prev, seen := best[name]
+		if !seen {
+			order = append(order, name)
 		}
-		seen[name] = true
-		pin := policy.Pin{Name: name, Require: policy.Hash}
-		if p.Evidence == verify.Verified {
-			pin.Require = policy.Attestation
+		if !seen || verify.Worst(prev.Evidence, p.Evidence) == prev.Evidence && prev.Evidence != p.Evidence {
+			best[name] = p
+		}
+	}
+	for _, name := range order {
+		p := best[name]
+		switch p.Evidence {
+		case verify.Verified:
+			pin := policy.Pin{Name: name, Require: policy.Attestation}
 			for _, f := range p.Files {
 				for _, at := range f.Attestations {
 					if !at.Verified {
@@ -101,10 +124,14 @@ func pinsFor(rep *verify.Report) []policy.Pin {
 					}
 				}
 			}
+			pins = append(pins, pin)
+		case verify.HashOnly:
+			pins = append(pins, policy.Pin{Name: name, Require: policy.Hash})
+		default:
+			skipped = append(skipped, fmt.Sprintf("%s: %s: %s", p.Name, p.Evidence, firstProblem(p)))
 		}
-		pins = append(pins, pin)
 	}
-	return pins
+	return pins, skipped
 }
 
 func firstProblem(p verify.Package) string {
