@@ -359,27 +359,9 @@ func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []py
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
-	return applyConstraints(reqs, cons), opts, nil
-}
-
-// applyConstraints pins an unpinned requirement to the version a -c
-// constraints file pins it to, as pip would install.
-func applyConstraints(reqs, cons []pypi.Requirement) []pypi.Requirement {
-	for i, r := range reqs {
-		if _, ok := r.Pinned(); ok || r.Unsupported != "" {
-			continue
-		}
-		for _, c := range cons {
-			if pypi.NormalizeName(c.Name) != pypi.NormalizeName(r.Name) {
-				continue
-			}
-			if _, ok := c.Pinned(); ok {
-				reqs[i].Specifier, reqs[i].Spec = c.Specifier, c.Spec
-				if len(r.Hashes) == 0 {
-					reqs[i].Hashes = c.Hashes
-				}
-			}
-		}
+	reqs, err := pypi.MergeRequirements(reqs, cons)
+	if err != nil {
+		return nil, nil, err
 	}
-	return reqs
+	return reqs, opts, nil
 }

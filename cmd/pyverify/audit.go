@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +27,10 @@ func newAuditCmd(a *app) *cobra.Command {
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
+			}
+			if len(reqs) == 0 {
+				// A gate pointed at the wrong file must not pass silently.
+				return fmt.Errorf("nothing to audit: %s lists no requirements", strings.Join(files, ", "))
 			}
 			d, err := a.loadDeps(cmd.Context())
 			if err != nil {
