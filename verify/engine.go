@@ -129,6 +129,9 @@ func newPackage(r pypi.Requirement) Package {
 		Requirement: r.Text,
 		Marker:      r.Marker,
 	}
+	if p.Name == "" { // a URL or path requirement that does not say its name
+		p.Name = r.Text
+	}
 	if r.File != "" {
 		p.Source = r.Source()
 	}
@@ -240,6 +243,10 @@ func (e *Engine) resolve(ctx context.Context, r pypi.Requirement) (string, *Prob
 			continue
 		}
 		cands = append(cands, v)
+	}
+	if len(cands) == 0 {
+		return "", &Problem{Kind: NotFound,
+			Message: fmt.Sprintf("%s: every release of %s is yanked or has no files", r.Text, r.Name)}
 	}
 	v, ok := r.Specifier.NewestString(cands, false)
 	if !ok {

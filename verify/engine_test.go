@@ -561,7 +561,7 @@ func TestAuditRequirements(t *testing.T) {
 			Marker: "python_version >= '3.9'", Evidence: verify.HashOnly, OK: true},
 		{Name: "demo", Requirement: "git+https://github.com/acme/demo#egg=demo", Source: "requirements.txt:4",
 			Evidence: verify.Error, Kinds: []verify.ProblemKind{verify.UnsupportedRequirement}},
-		{Requirement: "./local/dir", Source: "requirements.txt:5",
+		{Name: "./local/dir", Requirement: "./local/dir", Source: "requirements.txt:5",
 			Evidence: verify.Error, Kinds: []verify.ProblemKind{verify.UnsupportedRequirement}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

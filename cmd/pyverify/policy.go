@@ -174,7 +174,7 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 				}
 				fmt.Fprintf(a.stdout, "%s: %s -> %s\n", r.Source(), r.Name, where)
 				for _, x := range expired {
-					fmt.Fprintf(a.stdout, "%s: %s: entry [packages.%q] (line %d) expired on %s\n", r.Source(), r.Name, x.Pattern, x.Line, x.Expires.Format(time.DateOnly))
+					fmt.Fprintf(a.stdout, "%s: %s: entry [packages.%q] (line %d) expired on %s\n", r.Source(), r.Name, x.Pattern, x.Line, x.Expires.Add(-time.Nanosecond).Format(time.DateOnly))
 				}
 			}
 			return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -73,7 +74,7 @@ func localFiles(paths, provenance []string) ([]verify.LocalFile, error) {
 		if len(provenance) == 0 {
 			continue
 		}
-		data, err := os.ReadFile(provenance[i])
+		data, err := readLimited(provenance[i], pypi.MaxProvenanceSize)
 		if err != nil {
 			return nil, fmt.Errorf("reading provenance: %w", err)
 		}
@@ -82,4 +83,22 @@ func localFiles(paths, provenance []string) ([]verify.LocalFile, error) {
 		}
 	}
 	return files, nil
+}
+
+// readLimited reads a file that should be small, refusing one larger than
+// limit instead of holding it in memory.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a provenance file", name, limit)
+	}
+	return data, nil
 }
