@@ -141,6 +141,15 @@ func packageLabel(p Package) string {
 	return p.Name + " " + p.Version
 }
 
+// nameWithMarker is the package name followed by its environment marker,
+// which SPEC §3 says is kept and shown: `demo ; python_version < "3.9"`.
+func nameWithMarker(p Package) string {
+	if p.Marker == "" {
+		return p.Name
+	}
+	return p.Name + " ; " + p.Marker
+}
+
 // summaryLine is SPEC §7's one-line summary, for example
 // "3 packages: 1 verified, 1 hash-only, 1 failed; 1 policy violation".
 func summaryLine(s Summary) string {

@@ -37,7 +37,7 @@ func writeMarkdown(w io.Writer, d *Document) error {
 		for _, p := range d.Packages {
 			pol := policyResult(p)
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n",
-				mdEscape(p.Name),
+				mdEscape(nameWithMarker(p)),
 				mdEscape(orDash(p.Version)),
 				marked(evidenceMarker[p.Evidence], p.Evidence),
 				mdEscape(publisherCell(p)),

@@ -235,7 +235,11 @@ func sarifLevel(p Package, kind string) string {
 // sarifText names the package, the file and the cause.
 func sarifText(p Package, pr located) string {
 	var b strings.Builder
-	b.WriteString(packageLabel(p) + ": " + pr.Kind)
+	b.WriteString(packageLabel(p))
+	if p.Marker != "" {
+		b.WriteString(" (when " + p.Marker + ")")
+	}
+	b.WriteString(": " + pr.Kind)
 	if m := pr.where(); m != "" {
 		b.WriteString(": " + m)
 	}

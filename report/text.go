@@ -106,7 +106,7 @@ func (t *textWriter) table(d *Document, width int) {
 	rows := [][numCols]string{{"PACKAGE", "VERSION", "EVIDENCE", "PUBLISHER", "POLICY"}}
 	for _, p := range d.Packages {
 		rows = append(rows, [numCols]string{
-			oneLine(p.Name), oneLine(orDash(p.Version)), oneLine(p.Evidence),
+			oneLine(nameWithMarker(p)), oneLine(orDash(p.Version)), oneLine(p.Evidence),
 			oneLine(publisherCell(p)), policyResult(p),
 		})
 	}
