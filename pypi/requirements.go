@@ -1,6 +1,8 @@
 package pypi
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +10,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxRequirementsFileSize bounds how much of one requirements file is read.
@@ -165,7 +169,8 @@ func (es ParseErrors) Unwrap() []error {
 // naming the chain; pip's option lines, which are returned; and URL, VCS,
 // editable and local-path requirements, which are returned as unsupported.
 // Unknown options are an error. Environment variables (${VAR}) are not
-// expanded.
+// expanded. Files are UTF-8, or UTF-16/UTF-32 with a byte-order mark as pip
+// decodes them; other bytes are an error at their line.
 //
 // When lines are wrong, the error is a *ParseError for one line, or
 // ParseErrors listing all of them; the result is then nil. An include that
@@ -336,11 +341,70 @@ func logicalLines(data []byte) []logicalLine {
 	return out
 }
 
+// decodeRequirementsText returns data as UTF-8, as pip's auto_decode reads
+// requirements files: a UTF-16 or UTF-32 byte-order mark (Windows
+// PowerShell's `pip freeze > requirements.txt` writes UTF-16LE) selects that
+// encoding, anything else must be UTF-8 (a UTF-8 BOM is removed later).
+// When it is not, line is the 1-based line of the first invalid byte bad,
+// so that the file is reported rather than read as garbage names.
+func decodeRequirementsText(data []byte) (text []byte, line int, bad byte) {
+	type bom struct {
+		mark  string
+		width int
+		big   bool
+	}
+	// UTF-32LE's mark begins with UTF-16LE's: test it first.
+	for _, b := range []bom{{"\xff\xfe\x00\x00", 4, false}, {"\x00\x00\xfe\xff", 4, true}, {"\xff\xfe", 2, false}, {"\xfe\xff", 2, true}} {
+		if !bytes.HasPrefix(data, []byte(b.mark)) {
+			continue
+		}
+		rest := data[len(b.mark):]
+		var out []byte
+		if b.width == 4 {
+			for ; len(rest) >= 4; rest = rest[4:] {
+				var r rune
+				if b.big {
+					r = rune(binary.BigEndian.Uint32(rest))
+				} else {
+					r = rune(binary.LittleEndian.Uint32(rest))
+				}
+				out = utf8.AppendRune(out, r)
+			}
+			return out, 0, 0
+		}
+		units := make([]uint16, 0, len(rest)/2)
+		for ; len(rest) >= 2; rest = rest[2:] {
+			if b.big {
+				units = append(units, binary.BigEndian.Uint16(rest))
+			} else {
+				units = append(units, binary.LittleEndian.Uint16(rest))
+			}
+		}
+		for _, r := range utf16.Decode(units) {
+			out = utf8.AppendRune(out, r)
+		}
+		return out, 0, 0
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return nil, 1 + bytes.Count(data[:i], []byte("\n")), data[i]
+		}
+		i += size
+	}
+	return data, 0, 0
+}
+
 // parseFile parses one file's contents; chain holds the files that include
 // it, for cycle detection.
 func (p *reqParser) parseFile(file string, data []byte, constraint bool, chain []string) {
 	p.done[includeKey{file, constraint}] = true
 	chain = append(chain, file)
+	data, line, bad := decodeRequirementsText(data)
+	if line > 0 {
+		p.errorf(file, line, nil, "the file is not UTF-8 (invalid byte 0x%02x): save it as UTF-8", bad)
+		return
+	}
 	for _, ll := range logicalLines(data) {
 		p.parseLine(file, ll, constraint, chain)
 	}
@@ -824,11 +888,21 @@ func parseRequirementText(text string) (Requirement, error) {
 
 	if name != "" && strings.HasPrefix(rest, "@") {
 		// PEP 508 URL form: name @ url [; marker].
+		// The URL ends at white space (PEP 508: url wsp+ ";" marker), so
+		// a ";" inside it is part of it, as in packaging.
 		r.Name, r.Extras = name, extras
-		u, marker, hasMarker := strings.Cut(strings.TrimSpace(rest[1:]), ";")
-		r.URL = strings.TrimSpace(u)
-		if r.URL == "" || strings.ContainsAny(r.URL, " \t") {
+		u := strings.TrimSpace(rest[1:])
+		after := ""
+		if i := strings.IndexAny(u, " \t"); i >= 0 {
+			u, after = u[:i], strings.TrimLeft(u[i:], " \t")
+		}
+		r.URL = u
+		if r.URL == "" {
 			return bad("want a URL after \"@\"")
+		}
+		marker, hasMarker := strings.CutPrefix(after, ";")
+		if after != "" && !hasMarker {
+			return bad("unexpected %q after the URL (want \"; marker\")", after)
 		}
 		if hasMarker {
 			if r.Marker = strings.TrimSpace(marker); r.Marker == "" {

@@ -88,6 +88,15 @@ next==1
 			Name: "sampleproject", Extras: []string{"x"}, URL: "https://example.com/s-4.0.0-py3-none-any.whl", Marker: `python_version >= "3.9"`,
 			Unsupported: pypi.UnsupportedURL, Source: "requirements.txt:1", Text: `sampleproject[x] @ https://example.com/s-4.0.0-py3-none-any.whl ; python_version >= "3.9"`,
 		}}},
+		{"PEP 508 URL containing ';' ends at white space (PEP 508: url wsp+ ';' marker)", "foo @ https://example.com/a;b/foo-1.0.tar.gz ; python_version >= '3'\n", []req{{
+			Name: "foo", URL: "https://example.com/a;b/foo-1.0.tar.gz", Marker: "python_version >= '3'", Unsupported: pypi.UnsupportedURL,
+			Source: "requirements.txt:1", Text: "foo @ https://example.com/a;b/foo-1.0.tar.gz ; python_version >= '3'",
+		}}},
+		{"UTF-16LE with BOM (PowerShell's pip freeze >)", "\xff\xfea\x00=\x00=\x001\x00\r\x00\n\x00b\x00=\x00=\x002\x00\r\x00\n\x00", []req{
+			{Name: "a", Spec: "==1", Source: "requirements.txt:1", Text: "a==1"},
+			{Name: "b", Spec: "==2", Source: "requirements.txt:2", Text: "b==2"},
+		}},
+		{"UTF-16BE with BOM", "\xfe\xff\x00a\x00=\x00=\x001\x00\n", []req{{Name: "a", Spec: "==1", Source: "requirements.txt:1", Text: "a==1"}}},
 		{"PEP 508 local URL", "foo @ file:///src/foo\n", []req{{Name: "foo", URL: "file:///src/foo", Unsupported: pypi.UnsupportedPath, Source: "requirements.txt:1", Text: "foo @ file:///src/foo"}}},
 		{"file URL", "file:///tmp/thing.tar.gz\n", []req{{URL: "file:///tmp/thing.tar.gz", Unsupported: pypi.UnsupportedPath, Source: "requirements.txt:1", Text: "file:///tmp/thing.tar.gz"}}},
 		{"local directory", "./vendor/localpkg\n", []req{{URL: "./vendor/localpkg", Unsupported: pypi.UnsupportedPath, Source: "requirements.txt:1", Text: "./vendor/localpkg"}}},
@@ -225,6 +234,12 @@ func TestParseRequirementsErrors(t *testing.T) {
 			`requirements.txt:5: unknown option --no-such-option`,
 			`requirements.txt:6: invalid --hash "sha256:00ff": a sha256 digest is 64 hex digits`,
 			`requirements.txt:7: option --index-url must be on its own line, not after requirement "x==1"`,
+		}},
+		{"not UTF-8", fstest.MapFS{"r.txt": {Data: []byte("ok==1\n# caf\xe9\nb\xe9r==2\n")}}, []string{
+			`r.txt:2: the file is not UTF-8 (invalid byte 0xe9): save it as UTF-8`,
+		}},
+		{"PEP 508 URL then text without ';'", fstest.MapFS{"r.txt": {Data: []byte("foo @ https://x/foo.whl extra\n")}}, []string{
+			`r.txt:1: invalid requirement "foo @ https://x/foo.whl extra": unexpected "extra" after the URL (want "; marker")`,
 		}},
 		{"bad requirements", fstest.MapFS{"r.txt": {Data: []byte(
 			"requests 2.0\nfoo[bar\nfoo[b@d]==1\n@bad\nfoo ;\nfoo (==1\nfoo @\n-r\n--pre=yes\n--\n-x\n--pre extra\n--index-url 'unterminated\n--e\n")}}, []string{
