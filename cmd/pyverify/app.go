@@ -330,7 +330,8 @@ type osFS struct{}
 func (osFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSlash(name)) }
 
 // readRequirements parses -r files and inline specs, in order: all files'
-// errors are reported together, each naming FILE:LINE.
+// errors are reported together, each naming FILE:LINE. A file named
+// pylock.toml or pylock.NAME.toml is a PEP 751 lock file.
 func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []pypi.Option, error) {
 	var (
 		reqs []pypi.Requirement
@@ -339,7 +340,11 @@ func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []py
 		cons []pypi.Requirement
 	)
 	for _, f := range files {
-		rf, err := pypi.ParseRequirements(osFS{}, filepath.ToSlash(f))
+		parse := pypi.ParseRequirements
+		if pypi.IsPylockName(f) { // pylock.toml, pylock.NAME.toml: PEP 751
+			parse = pypi.ParsePylock
+		}
+		rf, err := parse(osFS{}, filepath.ToSlash(f))
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -20,7 +20,8 @@ type importRule struct {
 }
 
 var importRules = map[string]importRule{
-	"pypi":              {external: []string{"golang.org/x/sync"}},
+	// pypi reads PEP 751 lock files (pylock.toml), which are TOML.
+	"pypi":              {external: []string{"golang.org/x/sync", "github.com/pelletier/go-toml"}},
 	"pypi/pypitest":     {internal: []string{"pypi"}, external: []string{"golang.org/x/sync"}},
 	"policy":            {internal: []string{"pypi"}, external: []string{"github.com/pelletier/go-toml", "github.com/BurntSushi/toml"}},
 	"verify":            {internal: []string{"pypi", "policy"}, external: []string{"github.com/sigstore/", "golang.org/x/sync", "google.golang.org/protobuf", "github.com/secure-systems-lab/", "github.com/in-toto/", "github.com/google/certificate-transparency-go"}},
