@@ -162,6 +162,7 @@ func (p *lockParser) pkg(m map[string]any, i, line int) (Requirement, bool) {
 	p.str(m, "index", what, line)
 
 	r := Requirement{Name: name, Marker: marker, File: p.file, Line: line, Text: name}
+	r.AttestationIdentities = p.identities(m, what, line)
 	var sources []string
 	for _, k := range []string{"vcs", "directory", "archive", "sdist", "wheels"} {
 		if _, ok := m[k]; ok {
@@ -441,4 +442,43 @@ func lockPositionsOf(data []byte) *lockPositions {
 		}
 	}
 	return lp
+}
+
+// identities reads [[packages.attestation-identities]] (PEP 751): the
+// Trusted Publishers expected to have attested the package's files. Every
+// identity needs a kind; its other fields are strings.
+func (p *lockParser) identities(m map[string]any, what string, line int) []AttestationIdentity {
+	v, ok := m["attestation-identities"]
+	if !ok {
+		return nil
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		p.errorf(line, "%s: attestation-identities must be an array of tables, not %s", what, tomlType(v))
+		return nil
+	}
+	var ids []AttestationIdentity
+	for j, e := range arr {
+		t, ok := e.(map[string]any)
+		w := fmt.Sprintf("%s attestation identity %d", what, j+1)
+		if !ok {
+			p.errorf(line, "%s must be a table, not %s", w, tomlType(e))
+			continue
+		}
+		var id AttestationIdentity
+		id.Kind, _ = p.str(t, "kind", w, line)
+		id.Repository, _ = p.str(t, "repository", w, line)
+		id.Workflow, _ = p.str(t, "workflow", w, line)
+		if wf, ok := p.str(t, "workflow_filepath", w, line); ok && id.Workflow == "" {
+			id.Workflow = wf
+		}
+		id.Environment, _ = p.str(t, "environment", w, line)
+		id.Email, _ = p.str(t, "email", w, line)
+		if id.Kind == "" {
+			p.errorf(line, "%s has no kind", w)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
