@@ -2,13 +2,14 @@
 // the Warehouse (PyPI) index. The vocabulary half parses and compares what
 // Python tools write: PEP 503 project names, PEP 440 versions and specifier
 // sets, distribution filenames (wheels and sdists, with the equivalence rules
-// pypi-attestations applies to PEP 740 subjects) and pip requirements files
-// (SPEC §3). The client half fetches JSON API metadata, Integrity API
+// pypi-attestations applies to PEP 740 subjects), pip requirements files
+// (SPEC §3) and PEP 751 lock files (pylock.toml). The client half fetches JSON API metadata, Integrity API
 // provenance and artifacts, streaming every download through sha256 so that
 // memory is bounded by concurrency rather than artifact size.
 //
 // Import rule: pypi is the bottom of pyverify's import graph. It imports
-// nothing from this module; its only third-party dependency is
-// golang.org/x/sync. Test helpers live in pypi/pypitest, which only _test.go
+// nothing from this module; its third-party dependencies are
+// golang.org/x/sync and, for PEP 751 lock files, which are TOML,
+// github.com/pelletier/go-toml/v2 (the policy package's parser). Test helpers live in pypi/pypitest, which only _test.go
 // files may import.
 package pypi
