@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ const defaultIndexURL = "https://pypi.org"
 // app holds the streams and the global options, and builds what commands
 // need from them.
 type app struct {
+	stdin          io.Reader // for -r -
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	isTerminal     func(io.Writer) bool // a test seam for progress and colour
@@ -324,10 +326,41 @@ func isTerminal(w io.Writer) bool {
 
 // osFS opens files by their OS path as given, so that requirement files
 // may be named with absolute or ../ paths and includes resolve relative to
-// the including file.
-type osFS struct{}
+// the including file. "<stdin>" is what `-r -` read from standard input.
+type osFS struct{ stdin []byte }
 
-func (osFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSlash(name)) }
+// stdinName names standard input in FILE:LINE messages.
+const stdinName = "<stdin>"
+
+func (o osFS) Open(name string) (fs.File, error) {
+	if name == stdinName && o.stdin != nil {
+		return &memFile{Reader: bytes.NewReader(o.stdin), name: name, size: int64(len(o.stdin))}, nil
+	}
+	return os.Open(filepath.FromSlash(name))
+}
+
+// memFile is an fs.File over bytes already read.
+type memFile struct {
+	*bytes.Reader
+	name string
+	size int64
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return memInfo{f}, nil }
+func (f *memFile) Close() error               { return nil }
+
+type memInfo struct{ f *memFile }
+
+func (i memInfo) Name() string       { return i.f.name }
+func (i memInfo) Size() int64        { return i.f.size }
+func (i memInfo) Mode() fs.FileMode  { return 0o444 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }
+
+// maxStdinRequirements bounds what `-r -` reads, like a requirements file's
+// own size limit.
+const maxStdinRequirements = 16 << 20
 
 // readRequirements parses -r files and inline specs, in order: all files'
 // errors are reported together, each naming FILE:LINE. A file named
@@ -339,12 +372,30 @@ func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []py
 		errs []error
 		cons []pypi.Requirement
 	)
+	fsys := osFS{}
 	for _, f := range files {
 		parse := pypi.ParseRequirements
 		if pypi.IsPylockName(f) { // pylock.toml, pylock.NAME.toml: PEP 751
 			parse = pypi.ParsePylock
 		}
-		rf, err := parse(osFS{}, filepath.ToSlash(f))
+		name := filepath.ToSlash(f)
+		if f == "-" { // `uv export | pyverify audit -r -`
+			if fsys.stdin != nil || a.stdin == nil {
+				errs = append(errs, errors.New("-r -: standard input can be read only once"))
+				continue
+			}
+			data, err := io.ReadAll(io.LimitReader(a.stdin, maxStdinRequirements+1))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("-r -: reading standard input: %w", err))
+				continue
+			}
+			if len(data) > maxStdinRequirements {
+				errs = append(errs, fmt.Errorf("-r -: standard input is larger than %d bytes", maxStdinRequirements))
+				continue
+			}
+			fsys.stdin, name = data, stdinName
+		}
+		rf, err := parse(fsys, name)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -25,7 +25,7 @@ func main() {
 // run is the program without the process: no globals, no os.Exit, so tests
 // can call it in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return runApp(ctx, &app{stdout: stdout, stderr: stderr, getenv: os.Getenv, isTerminal: isTerminal}, args)
+	return runApp(ctx, &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTerminal: isTerminal}, args)
 }
 
 // runApp runs the command line args with a's streams and environment.
