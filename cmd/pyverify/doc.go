@@ -16,6 +16,10 @@
 //	pyverify policy  check [FILE] [-r FILE]    validate a policy file
 //	pyverify version
 //
+// -r FILE reads pip requirements files (includes, constraints, hashes,
+// markers) and PEP 751 lock files (pylock.toml, pylock.NAME.toml); -r - reads
+// standard input.
+//
 // Global flags: --index-url URL, --trusted-root FILE, --policy FILE,
 // --format text|json|sarif|markdown, -o FILE, --concurrency N,
 // --cache-dir DIR, --no-cache, --offline, -q, -v. audit and check also take
