@@ -82,7 +82,8 @@ type Client struct {
 	sleep     func(ctx context.Context, d time.Duration) error
 	logf      func(format string, args ...any)
 	now       func() time.Time
-	cache     *cache // nil without Options.CacheDir
+	auth      *url.Userinfo // basic-auth credentials for base's host, from BaseURL
+	cache     *cache        // nil without Options.CacheDir
 	offline   bool
 	jitterMu  sync.Mutex
 	jitterRng *rand.Rand
@@ -90,16 +91,22 @@ type Client struct {
 
 // NewClient validates o and returns a Client. BaseURL must be an absolute
 // http or https URL without query or fragment; Offline requires CacheDir.
+// Credentials in BaseURL (https://user:token@host/simple, as pip accepts
+// them for private indexes) are sent as HTTP basic auth to that host only,
+// and never appear in BaseURL(), messages or the cache.
 func NewClient(o Options) (*Client, error) {
 	base, err := parseBaseURL(o.BaseURL)
 	if err != nil {
 		return nil, err
 	}
+	auth := base.User
+	base.User = nil
 	if o.Offline && o.CacheDir == "" {
 		return nil, errors.New("offline: no cache directory to answer from")
 	}
 	c := &Client{
 		base:      base,
+		auth:      auth,
 		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
 		ua:        o.UserAgent,
 		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
@@ -154,16 +161,17 @@ func parseBaseURL(s string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("index url %q: %w", s, err)
+		return nil, errors.New("index url: not a URL") // the text may hold credentials: not echoed
 	}
+	shown := u.Redacted()
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("index url %q: scheme must be http or https", s)
+		return nil, fmt.Errorf("index url %q: scheme must be http or https", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("index url %q: no host", s)
+		return nil, fmt.Errorf("index url %q: no host", shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("index url %q: must not have credentials, query or fragment", s)
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("index url %q: must not have a query or fragment", shown)
 	}
 	p := strings.TrimSuffix(u.Path, "/")
 	p = strings.TrimSuffix(p, "/simple")
@@ -314,6 +322,13 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
 	req.Header.Set("User-Agent", c.ua)
+	if c.auth != nil && req.URL.Scheme == c.base.Scheme && req.URL.Host == c.base.Host {
+		// Only to the index's own host: files served from a CDN elsewhere
+		// never see the index's credentials. (net/http drops the header on
+		// redirects to other hosts.)
+		pw, _ := c.auth.Password()
+		req.SetBasicAuth(c.auth.Username(), pw)
+	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -199,20 +201,34 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 	if a.quiet {
 		return
 	}
+	shown := redactURL(indexURL)
 	for _, o := range opts {
 		what := o.Name
 		if o.Value != "" {
-			what += " " + o.Value
+			what += " " + redactURL(o.Value)
 		}
 		switch {
 		case o.Name == "--index-url" && o.Value == indexURL:
 			fmt.Fprintf(a.stderr, "pyverify: %s:%d: using %s\n", o.File, o.Line, what)
 		case o.Name == "--index-url":
-			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: the index is %s (--index-url or $PYVERIFY_INDEX_URL)\n", o.File, o.Line, what, indexURL)
+			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: the index is %s (--index-url or $PYVERIFY_INDEX_URL)\n", o.File, o.Line, what, shown)
 		default:
-			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: pyverify checks every requirement against %s only\n", o.File, o.Line, what, indexURL)
+			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: pyverify checks every requirement against %s only\n", o.File, o.Line, what, shown)
 		}
 	}
+}
+
+// redactURL hides the password of a URL that carries credentials (a private
+// index's https://user:token@host/simple) before it is shown anywhere.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		if strings.Contains(s, "@") {
+			return "(a URL that does not parse)"
+		}
+		return s
+	}
+	return u.Redacted()
 }
 
 // client builds the one shared index client.

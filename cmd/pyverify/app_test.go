@@ -77,3 +77,17 @@ func TestTerminalOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestRedactURL pins that a private index's password is never shown.
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://me:s3cret@pypi.example/simple/": "https://me:xxxxx@pypi.example/simple/",
+		"https://pypi.org/simple":                "https://pypi.org/simple",
+		"./wheels":                               "./wheels",
+		"https://me:s3cret@bad host/%zz":         "(a URL that does not parse)",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
