@@ -3,7 +3,6 @@ package pypi
 import (
 	"encoding/hex"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,17 +13,7 @@ import (
 // decoded file carries what SPEC §4.1 needs: a filename, an absolute http(s)
 // URL, a non-negative size and a lowercase hex sha256.
 func FuzzDecodeRelease(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("testdata", "jsonapi", "*.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	AddSeedFiles(f, filepath.Join("testdata", "jsonapi", "*.json"))
 	f.Add([]byte(`{"info":{"name":"a","version":"1"},"urls":[]}`))
 	f.Add([]byte(`{"info":null,"urls":[null]}`))
 	f.Add([]byte(`{"info":{"name":"a","version":"1"},"urls":[{"filename":"a","url":"x","size":-1}]}`))

@@ -2,7 +2,6 @@ package pypi_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -15,17 +14,7 @@ import (
 // requirement is located, named validly, and either pinned with sha256
 // digests of 64 hex digits or unsupported with a reason.
 func FuzzParsePylock(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("testdata", "pylock", "*.toml"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	pypi.AddSeedFiles(f, filepath.Join("testdata", "pylock", "*.toml"))
 	f.Add([]byte("lock-version = '1.0'\n[[packages]]\nname = 'x'\nversion = '1'\nsdist = { hashes = { sha256 = '00' } }\n"))
 	f.Add([]byte("lock-version = '3'\npackages = [1, {name = 2}]\n"))
 	f.Add([]byte("[[packages]\n"))

@@ -2,7 +2,6 @@ package pypi_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -14,17 +13,7 @@ import (
 // §6): every error carries FILE:LINE, every requirement has a source line,
 // names normalise idempotently, and specifiers survive a print/parse round trip.
 func FuzzParseRequirements(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("testdata", "requirements", "*.txt"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	pypi.AddSeedFiles(f, filepath.Join("testdata", "requirements", "*.txt"))
 	f.Add([]byte("Demo_Pkg[x]==1.0 ; python_version >= '3.9' \\\n  --hash=sha256:00ff\n-r missing.txt\n"))
 	f.Add([]byte("-r req.txt\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
