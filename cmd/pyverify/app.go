@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -188,10 +189,27 @@ func (a *app) resolveIndexURL(opts []pypi.Option) string {
 	}
 	for _, o := range opts {
 		if o.Name == "--index-url" || o.Name == "-i" {
-			return o.Value
+			return expandEnv(o.Value, a.getenv)
 		}
 	}
 	return defaultIndexURL
+}
+
+// envVar is pip's environment-variable syntax in requirements files:
+// ${NAME}, NAME of upper-case letters, digits and underscores.
+var envVar = regexp.MustCompile(`\$\{([A-Z0-9_]+)\}`)
+
+// expandEnv expands ${NAME} as pip does in requirements files, so that a
+// private index's token can stay out of the file
+// (--index-url https://__token__:${INDEX_TOKEN}@host/simple). Unset
+// variables are left as written, as pip leaves them.
+func expandEnv(s string, getenv func(string) string) string {
+	return envVar.ReplaceAllStringFunc(s, func(m string) string {
+		if v := getenv(envVar.FindStringSubmatch(m)[1]); v != "" {
+			return v
+		}
+		return m
+	})
 }
 
 // noteOptions reports the pip option lines of the requirements files that
@@ -208,7 +226,7 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 			what += " " + redactURL(o.Value)
 		}
 		switch {
-		case o.Name == "--index-url" && o.Value == indexURL:
+		case o.Name == "--index-url" && expandEnv(o.Value, a.getenv) == indexURL:
 			fmt.Fprintf(a.stderr, "pyverify: %s:%d: using %s\n", o.File, o.Line, what)
 		case o.Name == "--index-url":
 			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: the index is %s (--index-url or $PYVERIFY_INDEX_URL)\n", o.File, o.Line, what, shown)

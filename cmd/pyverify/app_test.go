@@ -91,3 +91,19 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandEnv pins pip's ${VAR} expansion for the requirements file's
+// --index-url: set variables expand, unset ones and other syntaxes stay.
+func TestExpandEnv(t *testing.T) {
+	env := map[string]string{"INDEX_TOKEN": "t0k", "HOST": "pypi.example"}
+	getenv := func(k string) string { return env[k] }
+	for in, want := range map[string]string{
+		"https://__token__:${INDEX_TOKEN}@${HOST}/simple": "https://__token__:t0k@pypi.example/simple",
+		"https://${UNSET}/simple":                         "https://${UNSET}/simple",
+		"https://$HOST/${host}/simple":                    "https://$HOST/${host}/simple",
+	} {
+		if got := expandEnv(in, getenv); got != want {
+			t.Errorf("expandEnv(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
