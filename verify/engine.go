@@ -550,6 +550,13 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 		f.Downloaded = true
 		fv := e.o.Verifier.VerifyFile(name, f.SHA256, lf.Provenance)
 		f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
+		if f.Evidence == HashOnly {
+			// hash-only means "the bytes match": here nothing vouched for
+			// them, neither an attestation nor an index digest.
+			f.Evidence = Error
+			f.Problems = append(f.Problems, Problem{Kind: MissingAttestation,
+				Message: fmt.Sprintf("%s: the provenance holds no attestation that is evidence, and with --provenance no index digest is consulted: the bytes were compared with nothing", name)})
+		}
 	default:
 		f.Downloaded = true
 		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)

@@ -47,8 +47,9 @@ type app struct {
 	quiet       bool
 	verbose     bool
 
-	out *os.File   // a temporary file beside -o FILE, created before any network work
-	mu  sync.Mutex // serialises stderr writes from concurrent callbacks
+	out       *os.File   // a temporary file beside -o FILE, created before any network work
+	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
+	mu        sync.Mutex // serialises stderr writes from concurrent callbacks
 }
 
 func (a *app) bindGlobalFlags(root *cobra.Command) {
@@ -95,7 +96,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 func (a *app) close() {
 	if a.out != nil {
 		a.out.Close()
-		os.Remove(a.out.Name())
+		if !a.outDirect {
+			os.Remove(a.out.Name())
+		}
 		a.out = nil
 	}
 }
@@ -119,11 +122,32 @@ func (a *app) openOutput() error {
 	if a.output == "" || a.out != nil {
 		return nil
 	}
-	if st, err := os.Stat(a.output); err == nil && st.IsDir() {
-		return fmt.Errorf("cannot write the report: %s is a directory", a.output)
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(a.output); err == nil {
+		switch {
+		case st.IsDir():
+			return fmt.Errorf("cannot write the report: %s is a directory", a.output)
+		case !st.Mode().IsRegular():
+			// A device or pipe (-o /dev/stdout, a fifo) is written in place:
+			// renaming over it would replace the node.
+			f, err := os.OpenFile(a.output, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				return fmt.Errorf("cannot write the report to %s: %w", a.output, err)
+			}
+			a.out, a.outDirect = f, true
+			return nil
+		}
+		mode = st.Mode().Perm() // keep an existing report's permissions
 	}
 	f, err := os.CreateTemp(filepath.Dir(a.output), "."+filepath.Base(a.output)+".*.tmp")
+	if err == nil {
+		err = f.Chmod(mode)
+	}
 	if err != nil {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
 		return fmt.Errorf("cannot write the report to %s: %w", a.output, err)
 	}
 	a.out = f
@@ -137,6 +161,12 @@ func (a *app) commitOutput() error {
 	}
 	f := a.out
 	a.out = nil
+	if a.outDirect {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("writing the report to %s: %w", a.output, err)
+		}
+		return nil
+	}
 	if err := f.Close(); err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("writing the report to %s: %w", a.output, err)
@@ -179,20 +209,20 @@ func (a *app) loadTrustedRoot(ctx context.Context) (*verify.TrustedRoot, error) 
 
 // resolveIndexURL picks the index: --index-url, else $PYVERIFY_INDEX_URL,
 // else an --index-url option line of the requirements files (SPEC §3),
-// else pypi.org.
-func (a *app) resolveIndexURL(opts []pypi.Option) string {
+// else pypi.org. from says where the URL came from, for messages.
+func (a *app) resolveIndexURL(opts []pypi.Option) (indexURL, from string) {
 	if a.indexURL != "" {
-		return a.indexURL
+		return a.indexURL, "--index-url"
 	}
 	if v := a.getenv("PYVERIFY_INDEX_URL"); v != "" {
-		return v
+		return v, "$PYVERIFY_INDEX_URL"
 	}
 	for _, o := range opts {
-		if o.Name == "--index-url" || o.Name == "-i" {
-			return expandEnv(o.Value, a.getenv)
+		if o.Name == "--index-url" {
+			return expandEnv(o.Value, a.getenv), fmt.Sprintf("%s:%d: --index-url", o.File, o.Line)
 		}
 	}
-	return defaultIndexURL
+	return defaultIndexURL, "the default index"
 }
 
 // envVar is pip's environment-variable syntax in requirements files:
@@ -249,8 +279,11 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
-// client builds the one shared index client.
-func (a *app) client(indexURL string) (*pypi.Client, error) {
+// client builds the one shared index client for the index the options
+// and requirements name, before anything is fetched, so that a bad URL is
+// a usage error naming where it came from.
+func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
+	indexURL, from := a.resolveIndexURL(opts)
 	o := pypi.Options{
 		BaseURL:     indexURL,
 		Concurrency: a.concurrency,
@@ -265,8 +298,9 @@ func (a *app) client(indexURL string) (*pypi.Client, error) {
 	}
 	c, err := pypi.NewClient(o)
 	if err != nil {
-		return nil, fmt.Errorf("--index-url: %w", err)
+		return nil, fmt.Errorf("%s: %w", from, err)
 	}
+	a.noteOptions(opts, indexURL)
 	return c, nil
 }
 
@@ -277,13 +311,16 @@ type deps struct {
 	verifier *verify.Verifier
 }
 
-func (a *app) loadDeps(ctx context.Context) (*deps, error) {
+func (a *app) loadDeps(ctx context.Context, withPolicy bool) (*deps, error) {
 	if err := a.openOutput(); err != nil {
 		return nil, err
 	}
-	pol, err := a.loadPolicy()
-	if err != nil {
-		return nil, err
+	pol := policy.Default()
+	if withPolicy {
+		var err error
+		if pol, err = a.loadPolicy(); err != nil {
+			return nil, err
+		}
 	}
 	tr, err := a.loadTrustedRoot(ctx)
 	if err != nil {

@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pyverify/pyverify/pypi/pypitest"
@@ -105,5 +109,71 @@ func TestExpandEnv(t *testing.T) {
 		if got := expandEnv(in, getenv); got != want {
 			t.Errorf("expandEnv(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestOutputFile pins -o FILE: an existing report keeps its permissions, and
+// a pipe or device is written in place, never replaced by a regular file.
+func TestOutputFile(t *testing.T) {
+	sig, err := verifytest.NewSigstore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	dist := filepath.Join(dir, "demo-1.0.tar.gz")
+	content := []byte("sdist bytes")
+	sum := sha256.Sum256(content)
+	prov, err := sig.Provenance("demo-1.0.tar.gz", hex.EncodeToString(sum[:]), verifytest.Spec{Repository: "acme/demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{dist: content, dist + ".provenance": prov, filepath.Join(dir, "root.json"): sig.TrustedRootJSON()} {
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verifyTo := func(out string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		a := &app{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, isTerminal: func(io.Writer) bool { return false }}
+		code := runApp(context.Background(), a, []string{"verify", "--no-cache", "-q", "--trusted-root", filepath.Join(dir, "root.json"),
+			dist, "--provenance", dist + ".provenance", "--format", "json", "-o", out})
+		return code, stderr.String()
+	}
+
+	report := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(report, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := verifyTo(report); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	st, err := os.Stat(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o640 {
+		t.Errorf("report mode = %v, want the existing -rw-r-----", st.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(report); !bytes.Contains(b, []byte(`"evidence": "verified"`)) {
+		t.Errorf("report not written:\n%s", b)
+	}
+
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no fifo here: %v", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until pyverify opens the fifo for writing
+		got <- b
+	}()
+	if code, stderr := verifyTo(fifo); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b := <-got; !bytes.Contains(b, []byte(`"evidence": "verified"`)) {
+		t.Errorf("fifo got:\n%s", b)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the fifo was replaced: %v %v", st.Mode(), err)
 	}
 }

@@ -32,16 +32,14 @@ func newAuditCmd(a *app) *cobra.Command {
 				// A gate pointed at the wrong file must not pass silently.
 				return fmt.Errorf("nothing to audit: %s lists no requirements", strings.Join(files, ", "))
 			}
-			d, err := a.loadDeps(cmd.Context())
+			c, err := a.client(opts)
 			if err != nil {
 				return err
 			}
-			indexURL := a.resolveIndexURL(opts)
-			c, err := a.client(indexURL)
+			d, err := a.loadDeps(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
-			a.noteOptions(opts, indexURL)
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)

@@ -22,11 +22,11 @@ func newCheckCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := a.loadDeps(cmd.Context())
+			c, err := a.client(nil)
 			if err != nil {
 				return err
 			}
-			c, err := a.client(a.resolveIndexURL(nil))
+			d, err := a.loadDeps(cmd.Context(), true)
 			if err != nil {
 				return err
 			}

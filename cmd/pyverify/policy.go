@@ -37,24 +37,17 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 			if len(reqs) == 0 {
 				return usageError(cmd, fmt.Errorf("nothing to pin: %s", "run: pyverify policy init -r requirements.txt"))
 			}
-			if err := a.openOutput(); err != nil {
-				return err
-			}
-			tr, err := a.loadTrustedRoot(cmd.Context())
-			if err != nil {
-				return err
-			}
-			v, err := verify.NewVerifier(tr)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(a.resolveIndexURL(opts))
+			c, err := a.client(opts)
 			if err != nil {
 				return err
 			}
 			// Observe with the built-in default policy: an existing policy
 			// must not decide what the new one pins.
-			o := a.engineOptions(&deps{policy: policy.Default(), verifier: v}, c)
+			d, err := a.loadDeps(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			o := a.engineOptions(d, c)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
 			if err := cmd.Context().Err(); err != nil {
 				// Half an observation would pin half the packages: write nothing.

@@ -28,18 +28,19 @@ Integrity API for the project and version the filename names.`,
 			if err != nil {
 				return err
 			}
-			d, err := a.loadDeps(cmd.Context())
-			if err != nil {
-				return err
-			}
-			o := a.engineOptions(d, nil)
+			var idx verify.Index
 			if len(provenance) == 0 {
-				c, err := a.client(a.resolveIndexURL(nil))
+				c, err := a.client(nil)
 				if err != nil {
 					return err
 				}
-				o.Index = c
+				idx = c
 			}
+			d, err := a.loadDeps(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			o := a.engineOptions(d, idx)
 			rep := verify.NewEngine(o).Verify(cmd.Context(), files)
 			if err := a.render(rep, true); err != nil {
 				return err
