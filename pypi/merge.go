@@ -45,6 +45,7 @@ func MergeRequirements(reqs, constraints []Requirement) ([]Requirement, error) {
 			continue
 		}
 		merged.Hashes = unionHashes(out[i].Hashes, r.Hashes)
+		merged.AttestationIdentities = unionIdentities(out[i].AttestationIdentities, r.AttestationIdentities)
 		out[i] = merged
 	}
 	for _, c := range constraints {
@@ -127,6 +128,16 @@ func unionHashes(a, b []string) []string {
 	for _, h := range b {
 		if !slices.Contains(out, h) {
 			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func unionIdentities(a, b []AttestationIdentity) []AttestationIdentity {
+	out := slices.Clone(a)
+	for _, id := range b {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
 	return out

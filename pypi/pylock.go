@@ -205,7 +205,7 @@ func (p *lockParser) pkg(m map[string]any, i, line int) (Requirement, bool) {
 	}
 	switch {
 	case r.URL != "":
-		r.Text = name + " @ " + r.URL
+		r.Text = name + " @ " + RedactURL(r.URL)
 	case hasVersion:
 		r.Spec = "==" + version
 		r.Text = name + "==" + version
@@ -465,6 +465,13 @@ func (p *lockParser) identities(m map[string]any, what string, line int) []Attes
 			p.errorf(line, "%s must be a table, not %s", w, tomlType(e))
 			continue
 		}
+		for k := range t {
+			if !slices.Contains([]string{"kind", "repository", "workflow", "workflow_filepath", "environment", "email"}, k) {
+				// An ignored key would leave the identity wider than written:
+				// an empty field matches any publisher.
+				p.errorf(line, "%s: unknown key %q (kind, repository, workflow, workflow_filepath, environment, email)", w, k)
+			}
+		}
 		var id AttestationIdentity
 		id.Kind, _ = p.str(t, "kind", w, line)
 		id.Repository, _ = p.str(t, "repository", w, line)
@@ -474,8 +481,12 @@ func (p *lockParser) identities(m map[string]any, what string, line int) []Attes
 		}
 		id.Environment, _ = p.str(t, "environment", w, line)
 		id.Email, _ = p.str(t, "email", w, line)
-		if id.Kind == "" {
+		switch {
+		case id.Kind == "":
 			p.errorf(line, "%s has no kind", w)
+			continue
+		case id.Repository == "" && id.Email == "":
+			p.errorf(line, "%s names no repository or email: it would match any %s publisher", w, id.Kind)
 			continue
 		}
 		ids = append(ids, id)

@@ -59,3 +59,35 @@ attestation-identities = [{ repository = "x/y" }]
 		t.Errorf("identities (-want +got):\n%s", diff)
 	}
 }
+
+// TestPylockAttestationIdentityErrors: an identity must not be wider than
+// written — unknown keys and identities naming no repository or email are
+// errors.
+func TestPylockAttestationIdentityErrors(t *testing.T) {
+	const head = "lock-version = \"1.0\"\n[[packages]]\nname = \"a\"\nversion = \"1.0\"\nwheels = [{ name = \"a-1.0-py3-none-any.whl\", hashes = { sha256 = \"c75a69e28a550a7e93789579c22aa26b0f5b83b75dc4e08fe092980051e1090a\" } }]\n"
+	for ids, want := range map[string]string{
+		`attestation-identities = [{ kind = "GitHub", repo = "x/y" }]`: `pylock.toml:2: package "a" attestation identity 1: unknown key "repo"`,
+		`attestation-identities = [{ kind = "GitHub" }]`:               `pylock.toml:2: package "a" attestation identity 1 names no repository or email: it would match any GitHub publisher`,
+	} {
+		_, err := pypi.ParsePylock(fstest.MapFS{"pylock.toml": {Data: []byte(head + ids + "\n")}}, "pylock.toml")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", ids, err, want)
+		}
+	}
+}
+
+// TestMergeKeepsIdentities: merging a requirement with a lock entry for
+// the same package keeps the lock's attestation identities.
+func TestMergeKeepsIdentities(t *testing.T) {
+	id := pypi.AttestationIdentity{Kind: "GitHub", Repository: "acme/a"}
+	r1, _ := pypi.ParseRequirement("a==1.0")
+	r2 := r1
+	r2.AttestationIdentities = []pypi.AttestationIdentity{id}
+	got, err := pypi.MergeRequirements([]pypi.Requirement{r1, r2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]pypi.AttestationIdentity{id}, got[0].AttestationIdentities); len(got) != 1 || diff != "" {
+		t.Errorf("merged %d requirements, identities (-want +got):\n%s", len(got), diff)
+	}
+}

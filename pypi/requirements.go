@@ -79,7 +79,9 @@ type Requirement struct {
 	// line of the logical line. Both are zero for ParseRequirement.
 	File string
 	Line int
-	// Text is the requirement as written, without options and hashes.
+	// Text is the requirement as written, without options and hashes, and
+	// with the credentials of any URL in it redacted (RedactURL): it is what
+	// reports show. URL keeps the URL as written.
 	Text string
 	// AttestationIdentities are the Trusted Publishers a PEP 751 lock file
 	// expects to have attested the package ([[packages.attestation-identities]]);
@@ -515,7 +517,7 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 	for _, o := range opts {
 		switch o.spec.kind {
 		case optEditable:
-			r := Requirement{URL: o.value, Unsupported: UnsupportedEditable, Text: "-e " + o.value, Hashes: hashes, File: file, Line: ll.line}
+			r := Requirement{URL: o.value, Unsupported: UnsupportedEditable, Text: "-e " + RedactURL(o.value), Hashes: hashes, File: file, Line: ll.line}
 			r.Name = nameFromURL(o.value)
 			p.add(r, constraint)
 		case optRequirement, optConstraint:
@@ -859,7 +861,7 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
 // "name [extras] specifier ; marker" or "name [extras] @ url ; marker", or
 // pip's bare URL and path forms, which it returns as unsupported.
 func parseRequirementText(text string) (Requirement, error) {
-	r := Requirement{Text: text}
+	r := Requirement{Text: RedactURL(text)}
 	bad := func(format string, args ...any) (Requirement, error) {
 		return Requirement{}, fmt.Errorf("invalid requirement %q: %s", text, fmt.Sprintf(format, args...))
 	}

@@ -84,11 +84,10 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 		if e.o.OnProgress == nil {
 			return
 		}
-		mu.Lock()
+		mu.Lock() // held across the call, so counts arrive in order
+		defer mu.Unlock()
 		done++
-		d := done
-		mu.Unlock()
-		e.o.OnProgress(d, len(reqs))
+		e.o.OnProgress(done, len(reqs))
 	}
 	// Several packages per request slot keep the client's limiter busy
 	// while other packages wait on their metadata round trip.
@@ -149,7 +148,7 @@ func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
 		cause = errors.New("not checked")
 	}
 	p.Evidence = Error
-	p.Problems = []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", r.Name, cause)}}
+	p.Problems = []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", p.Name, cause)}}
 	return p
 }
 
@@ -195,11 +194,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Version = rel.Version
 	}
 	if rel.Yanked {
-		msg := fmt.Sprintf("%s %s is yanked", r.Name, p.Version)
-		if rel.YankedReason != "" {
-			msg += ": " + rel.YankedReason
-		}
-		p.Problems = append(p.Problems, Problem{Kind: Yanked, Message: msg})
+		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
 	}
 	files, pinProblems := selectFiles(r, rel)
 	p.Problems = append(p.Problems, pinProblems...)
@@ -265,6 +260,15 @@ func (e *Engine) spelling(ctx context.Context, r pypi.Requirement) (string, bool
 		return "", false // the Release error reports the package
 	}
 	return r.Specifier.NewestString(slices.Collect(maps.Keys(proj.Releases)), true)
+}
+
+// yankedProblem reports a yanked release (PEP 592) with its reason.
+func yankedProblem(name, version, reason string) Problem {
+	msg := fmt.Sprintf("%s %s is yanked", name, version)
+	if reason != "" {
+		msg += ": " + reason
+	}
+	return Problem{Kind: Yanked, Message: msg}
 }
 
 func allYanked(files []pypi.File) bool {
@@ -589,11 +593,7 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 		return false
 	}
 	if rel.Yanked {
-		msg := fmt.Sprintf("%s %s is yanked", p.Name, p.Version)
-		if rel.YankedReason != "" {
-			msg += ": " + rel.YankedReason
-		}
-		p.Problems = append(p.Problems, Problem{Kind: Yanked, Message: msg})
+		p.Problems = append(p.Problems, yankedProblem(p.Name, p.Version, rel.YankedReason))
 	}
 	i := slices.IndexFunc(rel.Files, func(g pypi.File) bool { return g.Filename == f.Filename })
 	switch {

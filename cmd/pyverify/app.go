@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -249,11 +247,11 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 	if a.quiet {
 		return
 	}
-	shown := redactURL(indexURL)
+	shown := pypi.RedactURL(indexURL)
 	for _, o := range opts {
 		what := o.Name
 		if o.Value != "" {
-			what += " " + redactURL(o.Value)
+			what += " " + pypi.RedactURL(o.Value)
 		}
 		switch {
 		case o.Name == "--index-url" && expandEnv(o.Value, a.getenv) == indexURL:
@@ -264,19 +262,6 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 			fmt.Fprintf(a.stderr, "pyverify: %s:%d: %s not used: pyverify checks every requirement against %s only\n", o.File, o.Line, what, shown)
 		}
 	}
-}
-
-// redactURL hides the password of a URL that carries credentials (a private
-// index's https://user:token@host/simple) before it is shown anywhere.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		if strings.Contains(s, "@") {
-			return "(a URL that does not parse)"
-		}
-		return s
-	}
-	return u.Redacted()
 }
 
 // client builds the one shared index client for the index the options

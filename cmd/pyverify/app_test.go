@@ -82,20 +82,6 @@ func TestTerminalOutput(t *testing.T) {
 	}
 }
 
-// TestRedactURL pins that a private index's password is never shown.
-func TestRedactURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://me:s3cret@pypi.example/simple/": "https://me:xxxxx@pypi.example/simple/",
-		"https://pypi.org/simple":                "https://pypi.org/simple",
-		"./wheels":                               "./wheels",
-		"https://me:s3cret@bad host/%zz":         "(a URL that does not parse)",
-	} {
-		if got := redactURL(in); got != want {
-			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestExpandEnv pins pip's ${VAR} expansion for the requirements file's
 // --index-url: set variables expand, unset ones and other syntaxes stay.
 func TestExpandEnv(t *testing.T) {

@@ -30,6 +30,9 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 		Example: `  pyverify policy init -r requirements.txt > pyverify.toml
   pyverify audit -r requirements.txt --policy pyverify.toml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectFlags(cmd, "format"); err != nil { // the output is a policy, not a report
+				return err
+			}
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
@@ -146,6 +149,9 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 		Short: "Validate a policy file; with -r, show which entry applies to each package",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectFlags(cmd, "format", "output"); err != nil {
+				return err
+			}
 			if len(args) == 1 {
 				a.policyFile = args[0]
 			}

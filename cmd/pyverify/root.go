@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 )
 
@@ -38,6 +40,17 @@ Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
 		newVersionCmd(a),
 	)
 	return root
+}
+
+// rejectFlags refuses global flags that a command would otherwise ignore
+// silently (nothing in the input is ignored without a word).
+func rejectFlags(cmd *cobra.Command, names ...string) error {
+	for _, n := range names {
+		if f := cmd.Flag(n); f != nil && f.Changed {
+			return usageError(cmd, fmt.Errorf("--%s does not apply to %q", n, cmd.CommandPath()))
+		}
+	}
+	return nil
 }
 
 // usageError adds the command's usage line to a flag or argument error.

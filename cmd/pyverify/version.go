@@ -13,6 +13,9 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print pyverify's version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectFlags(cmd, "format", "output"); err != nil {
+				return err
+			}
 			_, err := fmt.Fprintf(a.stdout, "pyverify %s (%s, sigstore-go v1.3.0)\n", version, runtime.Version())
 			return err
 		},
