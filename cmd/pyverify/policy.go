@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyverify/pyverify/policy"
-	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -57,7 +55,7 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 				fmt.Fprintf(a.stderr, "pyverify: interrupted (%v): no policy written\n", err)
 				return &exitError{exitIncomplete}
 			}
-			pins, skipped := pinsFor(rep)
+			pins, skipped := verify.PolicyPins(rep)
 			var buf bytes.Buffer
 			for _, s := range skipped {
 				fmt.Fprintf(&buf, "# not pinned: %s\n", s)
@@ -82,64 +80,6 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
 	return cmd
-}
-
-// pinsFor turns observed evidence into policy entries (SPEC §6, policy
-// init): a package whose every file has a verified attestation is pinned to
-// the publishers seen, with require = "attestation"; a hash-only package gets
-// require = "hash". A package that failed or could not be checked is not
-// pinned at all — an entry would weaken what the top level asks — and is
-// returned in skipped with the reason. When a name appears more than once,
-// its best observation decides.
-func pinsFor(rep *verify.Report) (pins []policy.Pin, skipped []string) {
-	best := map[string]verify.Package{}
-	var order []string
-	for _, p := range rep.Packages {
-		name := pypi.NormalizeName(p.Name)
-		prev, seen := best[name]
-		if !seen {
-			order = append(order, name)
-		}
-		if !seen || verify.Worst(prev.Evidence, p.Evidence) == prev.Evidence && prev.Evidence != p.Evidence {
-			best[name] = p
-		}
-	}
-	for _, name := range order {
-		p := best[name]
-		switch p.Evidence {
-		case verify.Verified:
-			pin := policy.Pin{Name: name, Require: policy.Attestation}
-			for _, f := range p.Files {
-				for _, at := range f.Attestations {
-					if !at.Verified {
-						continue
-					}
-					pub := policy.PublisherFor(verify.PolicyIdentity(at))
-					if !slices.Contains(pin.Publishers, pub) {
-						pin.Publishers = append(pin.Publishers, pub)
-					}
-				}
-			}
-			pins = append(pins, pin)
-		case verify.HashOnly:
-			pins = append(pins, policy.Pin{Name: name, Require: policy.Hash})
-		default:
-			skipped = append(skipped, fmt.Sprintf("%s: %s: %s", p.Name, p.Evidence, firstProblem(p)))
-		}
-	}
-	return pins, skipped
-}
-
-func firstProblem(p verify.Package) string {
-	for _, q := range p.Problems {
-		return q.Message
-	}
-	for _, f := range p.Files {
-		for _, q := range f.Problems {
-			return q.Message
-		}
-	}
-	return "no details"
 }
 
 func newPolicyCheckCmd(a *app) *cobra.Command {

@@ -1,4 +1,4 @@
-package main
+package verify_test
 
 import (
 	"strings"
@@ -10,13 +10,13 @@ import (
 	"github.com/pyverify/pyverify/verify"
 )
 
-// TestPinsForSkipsFailedAndErrored pins `policy init` (SPEC §6 trust on
+// TestPolicyPinsSkipsFailedAndErrored pins `policy init` (SPEC §6 trust on
 // first use): only verified and hash-only packages become entries. A failed
 // package (a digest mismatch, a bad attestation) or one that could not be
 // checked is never pinned, not even to require = "hash", since an entry
 // would weaken what the top level asks; it is listed in skipped with its
 // evidence and first problem.
-func TestPinsForSkipsFailedAndErrored(t *testing.T) {
+func TestPolicyPinsSkipsFailedAndErrored(t *testing.T) {
 	att := verify.Attestation{
 		Verified:  true,
 		Publisher: verify.Publisher{Kind: "GitHub", Repository: "acme/good", Workflow: "release.yml"},
@@ -60,7 +60,7 @@ func TestPinsForSkipsFailedAndErrored(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pins, skipped := pinsFor(&verify.Report{Packages: tt.pkgs})
+			pins, skipped := verify.PolicyPins(&verify.Report{Packages: tt.pkgs})
 			if diff := cmp.Diff(tt.wantPins, pins); diff != "" {
 				t.Errorf("pins (-want +got):\n%s", diff)
 			}
