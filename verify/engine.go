@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
@@ -54,6 +55,12 @@ type Options struct {
 // Engine runs the checks of SPEC §4 for many packages concurrently.
 type Engine struct {
 	o Options
+	// files bounds the files being checked at once across all packages:
+	// each holds its provenance (up to pypi.MaxProvenanceSize) and a
+	// download in progress, so this, not the releases' file counts, is what
+	// bounds memory (SPEC §9). Twice the request limit keeps every request
+	// slot busy: a file has its provenance and its download in flight.
+	files *semaphore.Weighted
 }
 
 // NewEngine returns an engine with o's defaults filled in.
@@ -67,7 +74,7 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{o: o}
+	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2)}
 }
 
 // Audit checks every requirement against the index and the policy. It
@@ -202,6 +209,12 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	var g errgroup.Group // bounded by the release's file count; requests by the client
 	for i, f := range files {
 		g.Go(func() error {
+			if err := e.files.Acquire(ctx, 1); err != nil {
+				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error,
+					Problems: []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", f.Filename, err)}}}
+				return nil
+			}
+			defer e.files.Release(1)
 			p.Files[i] = e.checkFile(ctx, r.Name, p.Version, f)
 			return nil
 		})
