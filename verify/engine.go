@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,15 +182,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 				Message: fmt.Sprintf("%s%s is not pinned with == or ===: checked the newest matching release, %s", r.Name, r.Spec, v)})
 		}
 	}
-	rel, err := e.o.Index.Release(ctx, r.Name, version)
-	if errors.Is(err, pypi.ErrNotFound) && pinned {
-		// SPEC §3: ==1.0 matches 1.0.0, but an index need not find a
-		// release under another spelling of its version.
-		if v, ok := e.spelling(ctx, r); ok && v != version {
-			version = v
-			rel, err = e.o.Index.Release(ctx, r.Name, version)
-		}
+	fetch := e.release
+	if strings.HasPrefix(strings.TrimSpace(r.Spec), "===") {
+		fetch = e.o.Index.Release // arbitrary equality: the string as written, nothing else
 	}
+	rel, err := fetch(ctx, r.Name, version)
 	if err != nil {
 		p.Evidence = Error
 		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
@@ -264,15 +259,32 @@ func (e *Engine) resolve(ctx context.Context, r pypi.Requirement) (string, *Prob
 	return v, nil
 }
 
-// spelling returns how the index spells the release that pinned r names,
-// yanked or not, when it spells it differently (SPEC §3 "==1.0 matches
-// 1.0.0"); false when the project lists none.
-func (e *Engine) spelling(ctx context.Context, r pypi.Requirement) (string, bool) {
-	proj, err := e.o.Index.Project(ctx, r.Name)
-	if err != nil {
-		return "", false // the Release error reports the package
+// release fetches the JSON API document of project's release version. SPEC
+// §3: "==1.0 matches 1.0.0", and a distribution filename may spell its
+// version otherwise than the index (2024.10.08 / 2024.10.8), but an index
+// need not find a release under another spelling: when it answers not
+// found, the project's release list gives the index's own spelling, and
+// that is asked for instead. The original error stands when nothing
+// matches.
+func (e *Engine) release(ctx context.Context, project, version string) (*pypi.Release, error) {
+	rel, err := e.o.Index.Release(ctx, project, version)
+	if !errors.Is(err, pypi.ErrNotFound) {
+		return rel, err
 	}
-	return r.Specifier.NewestString(slices.Collect(maps.Keys(proj.Releases)), true)
+	want, perr := pypi.ParseVersion(version)
+	if perr != nil {
+		return nil, err
+	}
+	proj, perr := e.o.Index.Project(ctx, project)
+	if perr != nil {
+		return nil, err // the release's own error reports the package
+	}
+	for spelled := range proj.Releases {
+		if v, verr := pypi.ParseVersion(spelled); verr == nil && v.Equal(want) && spelled != version {
+			return e.o.Index.Release(ctx, project, spelled)
+		}
+	}
+	return nil, err
 }
 
 // yankedProblem reports a yanked release (PEP 592) with its reason.
@@ -599,11 +611,14 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 // bytes hash to. Without that, "hash-only" would claim bytes match that were
 // never compared with anything. It reports whether the release is yanked.
 func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File) bool {
-	rel, err := e.o.Index.Release(ctx, p.Name, p.Version)
+	rel, err := e.release(ctx, p.Name, p.Version)
 	if err != nil {
 		f.Evidence = Error
 		f.Problems = append(f.Problems, indexProblem(fmt.Sprintf("%s %s", p.Name, p.Version), err))
 		return false
+	}
+	if rel.Version != "" {
+		p.Version = rel.Version // the index's spelling, for the Integrity API
 	}
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(p.Name, p.Version, rel.YankedReason))
