@@ -76,37 +76,34 @@ func readIdentity(cert *x509.Certificate, sum certificate.Summary) (certIdentity
 // (workflow release.yml, environment pypi)", "gitlab.com/group/project (CI
 // file .gitlab-ci.yml)", "Google service account x@y", or its kind.
 func publisherString(p Publisher) string {
-	var s string
 	switch p.Kind {
 	case publisherGitHub:
-		s = "github.com/" + p.Repository
-		if p.Workflow != "" {
-			s += " (workflow " + p.Workflow
-			if p.Environment != "" {
-				s += ", environment " + p.Environment
-			}
-			s += ")"
-		}
+		return "github.com/" + p.Repository + workflowNote("workflow", p)
 	case publisherGitLab:
-		s = "gitlab.com/" + p.Repository
-		if p.Workflow != "" {
-			s += " (CI file " + p.Workflow
-			if p.Environment != "" {
-				s += ", environment " + p.Environment
-			}
-			s += ")"
-		}
+		return "gitlab.com/" + p.Repository + workflowNote("CI file", p)
 	case publisherGoogle:
-		s = "Google service account " + p.Email
+		return "Google service account " + p.Email
 	case "":
-		s = "no publisher"
-	default:
-		s = p.Kind + " publisher"
-		if p.Repository != "" {
-			s += " " + p.Repository
-		}
+		return "no publisher"
+	}
+	s := p.Kind + " publisher"
+	if p.Repository != "" {
+		s += " " + p.Repository
 	}
 	return s
+}
+
+// workflowNote is " (LABEL workflow, environment env)", or "" without a
+// workflow.
+func workflowNote(label string, p Publisher) string {
+	if p.Workflow == "" {
+		return ""
+	}
+	s := " (" + label + " " + p.Workflow
+	if p.Environment != "" {
+		s += ", environment " + p.Environment
+	}
+	return s + ")"
 }
 
 // matchPublisher checks a verified certificate identity against the
