@@ -42,6 +42,9 @@ var explanations = map[string]string{
 		"and check connectivity and proxies",
 	"policy-expired": "a policy entry's expiry date has passed, so the entry no longer applies: review it, " +
 		"then renew or remove it",
+	"index-mismatch": "the index served something other than what was asked (another project's or release's " +
+		"document or files, or one filename listed twice): the index or a mirror in between is lying; do not " +
+		"install, check --index-url, and report it to whoever runs the index",
 }
 
 // Explain returns what a problem kind of SPEC §5 means and what to do
@@ -71,6 +74,7 @@ var titles = map[string]string{
 	"index-error":             "The index answered with an error",
 	"network":                 "The index could not be reached",
 	"policy-expired":          "Policy entry has expired",
+	"index-mismatch":          "The index served another project or release than asked",
 }
 
 // contraryEvidence are the kinds that mean a file is not what it claims to
@@ -84,6 +88,7 @@ var contraryEvidence = map[string]bool{
 	"invalid-statement":     true,
 	"subject-mismatch":      true,
 	"publisher-mismatch":    true,
+	"index-mismatch":        true,
 }
 
 // problemKinds is every SPEC §5 kind in SPEC's order, as strings: the

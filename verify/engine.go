@@ -183,7 +183,8 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		}
 	}
 	fetch := e.release
-	if strings.HasPrefix(strings.TrimSpace(r.Spec), "===") {
+	arbitrary := strings.HasPrefix(strings.TrimSpace(r.Spec), "===")
+	if arbitrary {
 		fetch = e.o.Index.Release // arbitrary equality: the string as written, nothing else
 	}
 	rel, err := fetch(ctx, r.Name, version)
@@ -192,17 +193,30 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
 		return p
 	}
-	if rel.Version != "" {
-		p.Version = rel.Version
+	if prob := checkReleaseDocument(r.Name, version, arbitrary, rel); prob != nil {
+		// Not the release that was asked for: nothing in it is evidence
+		// about the request, so none of its files is fetched.
+		p.Evidence = Failed
+		p.Problems = append(p.Problems, *prob)
+		e.decide(&p, false, pinned, r.AttestationIdentities)
+		return p
 	}
+	p.Version = rel.Version
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
 	}
+	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
+	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
 	p.Problems = append(p.Problems, pinProblems...)
 	p.Files = make([]File, len(files))
 	var g errgroup.Group // bounded by the release's file count; requests by the client
-	for i, f := range files {
+	for i, sel := range files {
+		f := rel.Files[sel]
+		if why, bad := foreign[sel]; bad {
+			p.Files[i] = foreignFile(r.Name, p.Version, f, why)
+			continue
+		}
 		g.Go(func() error {
 			if err := e.files.Acquire(ctx, 1); err != nil {
 				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error,
@@ -219,7 +233,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	for _, f := range p.Files {
 		p.Evidence = Worst(p.Evidence, f.Evidence)
 	}
-	if len(pinProblems) > 0 {
+	if len(pinProblems) > 0 || len(dups) > 0 {
 		p.Evidence = Failed
 	}
 	if p.Evidence == "" {
@@ -305,28 +319,29 @@ func allYanked(files []pypi.File) bool {
 	return true
 }
 
-// selectFiles returns the files of rel to check (SPEC §3): with hashes,
-// exactly the files whose sha256 is pinned, and a pin-not-published
-// problem for every pin that matches no file; otherwise every file.
-func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]pypi.File, []Problem) {
-	if len(r.Hashes) == 0 {
-		return rel.Files, nil
-	}
+// selectFiles returns the indexes into rel.Files of the files to check
+// (SPEC §3): with hashes, every listed entry whose sha256 is pinned (two
+// entries of one name are both checked: the index chose which one a
+// download would get), and a pin-not-published problem for every pin that
+// matches no file; otherwise every file.
+func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 	var (
-		files []pypi.File
+		files []int
 		probs []Problem
 	)
-	for _, h := range r.Hashes {
-		n := 0
-		for _, f := range rel.Files {
-			if strings.EqualFold(f.SHA256, h) {
-				n++
-				if !slices.ContainsFunc(files, func(g pypi.File) bool { return g.Filename == f.Filename }) {
-					files = append(files, f)
-				}
-			}
+	if len(r.Hashes) == 0 {
+		for i := range rel.Files {
+			files = append(files, i)
 		}
-		if n == 0 {
+		return files, nil
+	}
+	for i, f := range rel.Files {
+		if slices.ContainsFunc(r.Hashes, func(h string) bool { return strings.EqualFold(f.SHA256, h) }) {
+			files = append(files, i)
+		}
+	}
+	for _, h := range r.Hashes {
+		if !slices.ContainsFunc(rel.Files, func(f pypi.File) bool { return strings.EqualFold(f.SHA256, h) }) {
 			probs = append(probs, Problem{Kind: PinNotPublished,
 				Message: fmt.Sprintf("%s %s: pinned hash sha256:%s matches no file the index publishes for this release", r.Name, rel.Version, h)})
 		}
@@ -617,14 +632,21 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 		f.Problems = append(f.Problems, indexProblem(fmt.Sprintf("%s %s", p.Name, p.Version), err))
 		return false
 	}
-	if rel.Version != "" {
-		p.Version = rel.Version // the index's spelling, for the Integrity API
+	if prob := checkReleaseDocument(p.Name, p.Version, false, rel); prob != nil {
+		f.Evidence = Failed
+		f.Problems = append(f.Problems, *prob)
+		return false
 	}
+	p.Version = rel.Version // the index's spelling, for the Integrity API
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(p.Name, p.Version, rel.YankedReason))
 	}
 	i := slices.IndexFunc(rel.Files, func(g pypi.File) bool { return g.Filename == f.Filename })
 	switch {
+	case i >= 0 && slices.ContainsFunc(rel.Files[i+1:], func(g pypi.File) bool { return g.Filename == f.Filename }):
+		f.Evidence = Failed
+		f.Problems = append(f.Problems, Problem{Kind: IndexMismatch, Message: fmt.Sprintf(
+			"%s: the index lists this file more than once for %s %s, so which digest it stands for is the index's choice", f.Filename, p.Name, p.Version)})
 	case i < 0:
 		f.Evidence = Error
 		f.Problems = append(f.Problems, Problem{Kind: NotFound,

@@ -70,6 +70,10 @@ const (
 	IndexError             ProblemKind = "index-error"
 	Network                ProblemKind = "network"
 	PolicyExpired          ProblemKind = "policy-expired"
+	// IndexMismatch: the index serves something other than what was asked
+	// (another project's or release's document or files, or one filename
+	// listed twice). Contrary evidence (issue #8).
+	IndexMismatch ProblemKind = "index-mismatch"
 )
 
 // ProblemKinds lists every kind, in SPEC §5's order (for SARIF rules and
@@ -79,7 +83,7 @@ var ProblemKinds = []ProblemKind{
 	NoTransparencyProof, InvalidStatement, SubjectMismatch, PublisherMismatch,
 	PublisherNotAllowed, MissingAttestation, UnknownPredicate, Yanked,
 	NotPinned, NotFound, UnsupportedRequirement, IndexError, Network,
-	PolicyExpired,
+	PolicyExpired, IndexMismatch,
 }
 
 // Problem is one piece of evidence against a file or package, or one reason

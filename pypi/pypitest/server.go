@@ -53,6 +53,7 @@ type Server struct {
 	inFlight   int
 	peak       int
 	closed     bool
+	lies       map[string]Lie // normalised project "/" version → Lie
 }
 
 type faultEntry struct {
@@ -514,17 +515,23 @@ func (s *Server) releaseDoc(r *http.Request, name, version string) answer {
 			info.YankedReason = &reason
 		}
 	}
+	files := s.lieRelease(r, name, version, &info, s.files(p, version))
 	return jsonAnswer(map[string]any{
 		"info":            info,
-		"urls":            s.files(p, version),
+		"urls":            files,
 		"vulnerabilities": []any{},
 	})
 }
 
 func (s *Server) provenance(r *http.Request, name, version, filename string) answer {
-	p, f, a := s.find(r, name, version, filename, true)
+	p, f, a := s.find(r, name, version, filename, false)
 	if a != nil {
-		return *a
+		lp, lf, lv, ok := s.lieProvenance(r, name, version, filename)
+		if !ok {
+			_, _, a = s.find(r, name, version, filename, true) // remember the unexpected path
+			return *a
+		}
+		p, f, version = lp, lf, lv
 	}
 	if f.Provenance != nil {
 		return answer{status: http.StatusOK, header: http.Header{"Content-Type": {"application/vnd.pypi.integrity.v1+json"}}, body: f.Provenance}
@@ -548,6 +555,9 @@ func (s *Server) provenance(r *http.Request, name, version, filename string) ans
 }
 
 func (s *Server) file(r *http.Request, name, version, filename string) answer {
+	if a, ok := s.lieCopy(r, name, version, filename); ok {
+		return a
+	}
 	_, f, a := s.find(r, name, version, filename, true)
 	if a != nil {
 		return *a
