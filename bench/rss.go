@@ -165,7 +165,7 @@ func runRSS(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bench: audit: %v\n", err)
 		return exitBroken
 	}
-	if len(rep.Packages) != 1 || len(rep.Packages[0].Files) != 1 || !rep.Packages[0].Files[0].Downloaded {
+	if len(rep.Packages) != 1 || len(rep.Packages[0].Files) != 1 || rep.Packages[0].Files[0].Bytes != verify.BytesDownloaded {
 		fmt.Fprintf(stderr, "bench: audit: %s was not downloaded\n", bigFilename)
 		return exitBroken
 	}

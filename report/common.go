@@ -150,6 +150,55 @@ func nameWithMarker(p Package) string {
 	return p.Name + " ; " + p.Marker
 }
 
+// bytesNote says, for a package shown as passing evidence, that some of
+// its files' bytes were not fetched from the index this run: "from cache"
+// or "not downloaded" (issue #8: --no-download and cache hits must never
+// read like a full check). It is "" when every such file was downloaded
+// this run, or for a local file.
+func bytesNote(p Package) string {
+	var cache, none bool
+	for _, f := range p.Files {
+		if f.Evidence != "verified" && f.Evidence != "hash-only" {
+			continue
+		}
+		switch f.Bytes {
+		case "cache":
+			cache = true
+		case "not-downloaded", "":
+			none = true
+		}
+	}
+	switch {
+	case none:
+		return "not downloaded"
+	case cache:
+		return "from cache"
+	}
+	return ""
+}
+
+// evidenceCell is a package's evidence with its bytes note, for tables:
+// "hash-only (not downloaded)".
+func evidenceCell(p Package) string {
+	if n := bytesNote(p); n != "" {
+		return p.Evidence + " (" + n + ")"
+	}
+	return p.Evidence
+}
+
+// bytesWords says in words where a file's bytes came from.
+func bytesWords(b string) string {
+	switch b {
+	case "downloaded":
+		return "downloaded from the index this run"
+	case "cache":
+		return "from the local cache, not fetched from the index this run"
+	case "local":
+		return "the local file"
+	}
+	return "not downloaded: nothing was hashed, the evidence rests on the index's digest"
+}
+
 // summaryLine is SPEC §7's one-line summary, for example
 // "3 packages: 1 verified, 1 hash-only, 1 failed; 1 policy violation".
 func summaryLine(s Summary) string {
@@ -182,6 +231,17 @@ func summaryLine(s Summary) string {
 		pol = append(pol, "policy satisfied")
 	}
 	b.WriteString("; " + strings.Join(pol, ", "))
+	var notFetched []string
+	if s.FilesFromCache > 0 {
+		notFetched = append(notFetched, fmt.Sprintf("%d from cache", s.FilesFromCache))
+	}
+	if s.FilesNotDownloaded > 0 {
+		notFetched = append(notFetched, fmt.Sprintf("%d not downloaded", s.FilesNotDownloaded))
+	}
+	if len(notFetched) > 0 {
+		n := s.FilesFromCache + s.FilesNotDownloaded
+		b.WriteString("; " + plural(n, "file's", "files'") + " bytes not fetched from the index this run (" + strings.Join(notFetched, ", ") + ")")
+	}
 	return b.String()
 }
 

@@ -61,6 +61,13 @@ type File struct {
 	URL          string        `json:"url"`
 	Size         int64         `json:"size"`
 	SHA256       string        `json:"sha256"`
+	// Bytes says where the hashed bytes came from this run: "downloaded"
+	// (from the index), "cache" (the local cache, not fetched from the
+	// index this run), "not-downloaded" (never hashed: the evidence rests
+	// on the index's digest) or "local" (pyverify verify's own file).
+	Bytes string `json:"bytes"`
+	// Downloaded is true only when Bytes is "downloaded" (SPEC §7's field,
+	// kept for readers of schema v1).
 	Downloaded   bool          `json:"downloaded"`
 	Evidence     string        `json:"evidence"`
 	Attestations []Attestation `json:"attestations"`
@@ -123,6 +130,10 @@ type Summary struct {
 	Error      int `json:"error"`
 	OK         int `json:"ok"`
 	Violations int `json:"violations"`
+	// FilesFromCache and FilesNotDownloaded count the files whose bytes
+	// were not fetched from the index this run (issue #8).
+	FilesFromCache     int `json:"files_from_cache"`
+	FilesNotDownloaded int `json:"files_not_downloaded"`
 }
 
 // Meta is what the report needs to know about the running program rather
@@ -167,7 +178,26 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 		OK:         c.Summary.OK,
 		Violations: c.Summary.Violations,
 	}
+	for _, p := range d.Packages {
+		for _, f := range p.Files {
+			switch verify.Bytes(f.Bytes) {
+			case verify.BytesCache:
+				d.Summary.FilesFromCache++
+			case verify.BytesNotDownloaded:
+				d.Summary.FilesNotDownloaded++
+			}
+		}
+	}
 	return d
+}
+
+// bytesOrNone maps an unset byte source to "not-downloaded": a report
+// never claims bytes it did not hash.
+func bytesOrNone(b verify.Bytes) verify.Bytes {
+	if b == "" {
+		return verify.BytesNotDownloaded
+	}
+	return b
 }
 
 // evidenceOrError maps "nothing established" to error (SPEC §5: a file that
@@ -206,7 +236,8 @@ func fromFile(f verify.File) File {
 		URL:          f.URL,
 		Size:         f.Size,
 		SHA256:       f.SHA256,
-		Downloaded:   f.Downloaded,
+		Bytes:        string(bytesOrNone(f.Bytes)),
+		Downloaded:   f.Bytes == verify.BytesDownloaded,
 		Evidence:     string(evidenceOrError(f.Evidence)),
 		Attestations: make([]Attestation, 0, len(f.Attestations)),
 		Problems:     fromProblems(f.Problems),

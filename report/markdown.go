@@ -39,7 +39,7 @@ func writeMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n",
 				mdEscape(nameWithMarker(p)),
 				mdEscape(orDash(p.Version)),
-				marked(evidenceMarker[p.Evidence], p.Evidence),
+				marked(evidenceMarker[p.Evidence], evidenceCell(p)),
 				mdEscape(publisherCell(p)),
 				marked(policyMarker[pol], pol))
 		}

@@ -255,7 +255,7 @@ func TestFromVerify(t *testing.T) {
 				PolicyEntry: "packages.sigstore",
 				Files: []verify.File{{
 					Filename: "sigstore-3.6.1.tar.gz", URL: "https://files/sigstore-3.6.1.tar.gz", Size: 10,
-					SHA256: "ee60", Downloaded: true, Evidence: verify.Verified,
+					SHA256: "ee60", Bytes: verify.BytesDownloaded, Evidence: verify.Verified,
 					Attestations: []verify.Attestation{{
 						PredicateType: "https://docs.pypi.org/attestations/publish/v1", Verified: true,
 						Publisher: verify.Publisher{Kind: "GitHub", Repository: "sigstore/sigstore-python", Workflow: "release.yml", Environment: "release"},
@@ -289,7 +289,7 @@ func TestFromVerify(t *testing.T) {
 				PolicyEntry: "packages.sigstore", Problems: []report.Problem{},
 				Files: []report.File{{
 					Filename: "sigstore-3.6.1.tar.gz", URL: "https://files/sigstore-3.6.1.tar.gz", Size: 10,
-					SHA256: "ee60", Downloaded: true, Evidence: "verified", Problems: []report.Problem{},
+					SHA256: "ee60", Bytes: "downloaded", Downloaded: true, Evidence: "verified", Problems: []report.Problem{},
 					Attestations: []report.Attestation{{
 						PredicateType: "https://docs.pypi.org/attestations/publish/v1", Verified: true,
 						Publisher: report.Publisher{Kind: "GitHub", Repository: "sigstore/sigstore-python", Workflow: "release.yml", Environment: &env},

@@ -119,7 +119,11 @@ type sarifProperties struct {
 	Version  string `json:"version,omitempty"`
 	File     string `json:"file,omitempty"`
 	Evidence string `json:"evidence"`
-	Policy   string `json:"policy"`
+	// Bytes is where the file's bytes came from this run (the package's
+	// bytes note for a package-level problem), so that a result never
+	// reads as a check of bytes that were not fetched (issue #8).
+	Bytes  string `json:"bytes,omitempty"`
+	Policy string `json:"policy"`
 }
 
 // writeSARIF renders d as a SARIF 2.1.0 log (SPEC §7), mapped as the
@@ -141,6 +145,7 @@ func writeSARIF(w io.Writer, d *Document) error {
 					Version:  p.Version,
 					File:     pr.File,
 					Evidence: p.Evidence,
+					Bytes:    sarifBytes(p, pr.File),
 					Policy:   policyResult(p),
 				},
 			})
@@ -294,4 +299,31 @@ func fileURI(path string) string {
 	}
 	p = strings.TrimPrefix(p, "./")
 	return (&url.URL{Path: p}).String()
+}
+
+// sarifBytes is where the bytes of file (of p) came from, or p's bytes
+// note for a package-level result.
+func sarifBytes(p Package, file string) string {
+	if file == "" {
+		switch bytesNote(p) {
+		case "not downloaded":
+			return "not-downloaded"
+		case "from cache":
+			return "cache"
+		}
+		return ""
+	}
+	for _, f := range p.Files {
+		if f.Filename == file {
+			return bytesOrNotDownloaded(f.Bytes)
+		}
+	}
+	return ""
+}
+
+func bytesOrNotDownloaded(b string) string {
+	if b == "" {
+		return "not-downloaded"
+	}
+	return b
 }

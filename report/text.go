@@ -42,6 +42,7 @@ func (t *textWriter) paint(code, s string) string {
 // evidenceColor: green verified, yellow hash-only, red failed, magenta
 // error (STYLE §5 via the brief; SPEC §2 decides when colour is on).
 func evidenceColor(e string) string {
+	e, _, _ = strings.Cut(e, " ") // "hash-only (not downloaded)"
 	switch e {
 	case "verified":
 		return ansiGreen
@@ -106,7 +107,7 @@ func (t *textWriter) table(d *Document, width int) {
 	rows := [][numCols]string{{"PACKAGE", "VERSION", "EVIDENCE", "PUBLISHER", "POLICY"}}
 	for _, p := range d.Packages {
 		rows = append(rows, [numCols]string{
-			oneLine(nameWithMarker(p)), oneLine(orDash(p.Version)), oneLine(p.Evidence),
+			oneLine(nameWithMarker(p)), oneLine(orDash(p.Version)), oneLine(evidenceCell(p)),
 			oneLine(publisherCell(p)), policyResult(p),
 		})
 	}
@@ -201,7 +202,7 @@ func (t *textWriter) detail(d *Document) {
 		}
 		pol := policyResult(p)
 		t.printf("%s: %s, policy %s\n", t.paint(ansiBold, oneLine(packageLabel(p))),
-			t.paint(evidenceColor(p.Evidence), oneLine(p.Evidence)), t.paint(policyColor(pol), pol))
+			t.paint(evidenceColor(p.Evidence), oneLine(evidenceCell(p))), t.paint(policyColor(pol), pol))
 		req := p.Requirement
 		if p.Source != "" {
 			req += " (" + p.Source + ")"
@@ -212,10 +213,17 @@ func (t *textWriter) detail(d *Document) {
 		t.field(2, "policy reason", p.PolicyReason)
 		t.explained(2, p, sortedProblems(p.Problems))
 		for _, f := range p.Files {
-			t.printf("  file %s: %s\n", oneLine(f.Filename), t.paint(evidenceColor(f.Evidence), oneLine(f.Evidence)))
+			ev := f.Evidence
+			switch f.Bytes {
+			case "cache":
+				ev += " (from cache)"
+			case "not-downloaded", "":
+				ev += " (not downloaded)"
+			}
+			t.printf("  file %s: %s\n", oneLine(f.Filename), t.paint(evidenceColor(f.Evidence), oneLine(ev)))
 			t.field(4, "sha256", f.SHA256)
 			t.field(4, "size", plural(int(f.Size), "byte", "bytes"))
-			t.field(4, "downloaded", yesNo(f.Downloaded))
+			t.field(4, "bytes", bytesWords(f.Bytes))
 			t.field(4, "url", f.URL)
 			for j, a := range f.Attestations {
 				t.attestation(j+1, a)

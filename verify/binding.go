@@ -139,6 +139,6 @@ func bindFiles(project, version string, arbitrary bool, rel *pypi.Release) (fore
 // fails the package.
 func foreignFile(project, version string, f pypi.File, why string) File {
 	return File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256),
-		Evidence: Failed, Problems: []Problem{{Kind: IndexMismatch, Message: fmt.Sprintf(
+		Bytes: BytesNotDownloaded, Evidence: Failed, Problems: []Problem{{Kind: IndexMismatch, Message: fmt.Sprintf(
 			"%s: the index lists this file for %s %s, but %s", f.Filename, project, version, why)}}}
 }

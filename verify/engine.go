@@ -219,7 +219,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		}
 		g.Go(func() error {
 			if err := e.files.Acquire(ctx, 1); err != nil {
-				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error,
+				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error, Bytes: BytesNotDownloaded,
 					Problems: []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", f.Filename, err)}}}
 				return nil
 			}
@@ -353,7 +353,7 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // the streamed download run in parallel, then the attestations are
 // verified.
 func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
-	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256)}
+	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), Bytes: BytesNotDownloaded}
 	if !validSHA256(out.SHA256) {
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,
@@ -367,8 +367,11 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 	)
 	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
 	if !e.o.NoDownload {
-		ev, probs := e.download(ctx, f)
-		out.Downloaded = ev != Error
+		var (
+			ev    Evidence
+			probs []Problem
+		)
+		out.Bytes, ev, probs = e.download(ctx, f)
 		out.Evidence = Worst(out.Evidence, ev)
 		out.Problems = append(out.Problems, probs...)
 	}
@@ -386,27 +389,29 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 }
 
 // download streams f through sha256 and compares it with the index's
-// digest. It returns "" when the bytes match, else the evidence and why.
-func (e *Engine) download(ctx context.Context, f pypi.File) (Evidence, []Problem) {
+// digest. It returns where the hashed bytes came from, and "" when they
+// match, else the evidence and why.
+func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
 	_, err := e.o.Index.Download(ctx, f, w)
+	src := BytesDownloaded
 	switch {
 	case errors.Is(err, pypi.ErrTooLarge):
-		return Failed, []Problem{{Kind: DigestMismatch,
+		return src, Failed, []Problem{{Kind: DigestMismatch,
 			Message: fmt.Sprintf("%s: the index served more bytes than the %d it declared; download cut off", f.Filename, f.Size)}}
 	case errors.Is(err, pypi.ErrTruncated):
 		// Fewer bytes than declared: the file could not be checked, which
 		// is an error (exit 3), never a pass and not proof of tampering.
-		return Error, []Problem{{Kind: Network,
+		return BytesNotDownloaded, Error, []Problem{{Kind: Network,
 			Message: fmt.Sprintf("%s: download truncated: got %d of the %d bytes the index declared", f.Filename, w.n, f.Size)}}
 	case err != nil:
-		return Error, []Problem{indexProblem(f.Filename+": download", err)}
+		return BytesNotDownloaded, Error, []Problem{indexProblem(f.Filename+": download", err)}
 	}
 	if got := w.sum(); got != strings.ToLower(f.SHA256) {
-		return Failed, []Problem{{Kind: DigestMismatch,
-			Message: fmt.Sprintf("%s: downloaded bytes hash to sha256:%s, but the index lists sha256:%s", f.Filename, got, strings.ToLower(f.SHA256))}}
+		return src, Failed, []Problem{{Kind: DigestMismatch,
+			Message: fmt.Sprintf("%s: %s bytes hash to sha256:%s, but the index lists sha256:%s", f.Filename, src, got, strings.ToLower(f.SHA256))}}
 	}
-	return "", nil
+	return src, "", nil
 }
 
 func validSHA256(s string) bool {
@@ -577,7 +582,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	if dist, err := pypi.ParseDistFilename(name); err == nil {
 		p.Name, p.Version = dist.Name, dist.Version.String()
 	}
-	f := File{Filename: name}
+	f := File{Filename: name, Bytes: BytesNotDownloaded}
 	fh, err := os.Open(lf.Path)
 	if err == nil {
 		f.SHA256, f.Size, err = HashReader(fh)
@@ -591,7 +596,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	case lf.Provenance != nil:
 		// Offline: the provenance file is the only evidence; its statement
 		// binds the attestation to these bytes.
-		f.Downloaded = true
+		f.Bytes = BytesLocal
 		fv := e.o.Verifier.VerifyFile(name, f.SHA256, lf.Provenance)
 		f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
 		if f.Evidence == HashOnly {
@@ -602,7 +607,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 				Message: fmt.Sprintf("%s: the provenance holds no attestation that is evidence, and with --provenance no index digest is consulted: the bytes were compared with nothing", name)})
 		}
 	default:
-		f.Downloaded = true
+		f.Bytes = BytesLocal
 		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)
 		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
 		if probs != nil {

@@ -236,7 +236,7 @@ func engOutcome(t *testing.T, r *verify.Report) []engPkg {
 		}
 		o := engPkg{Name: p.Name, Version: p.Version, Evidence: p.Evidence, OK: p.OK, Violation: p.Violation, Kinds: engKinds(p.Problems)}
 		for _, f := range p.Files {
-			fo := engFileOut{Filename: f.Filename, Downloaded: f.Downloaded, Evidence: f.Evidence, Kinds: engKinds(f.Problems)}
+			fo := engFileOut{Filename: f.Filename, Downloaded: f.Bytes == verify.BytesDownloaded, Evidence: f.Evidence, Kinds: engKinds(f.Problems)}
 			for _, pr := range f.Problems {
 				if !strings.Contains(pr.Message, f.Filename) {
 					t.Errorf("%s: problem %s message %q does not name the file", f.Filename, pr.Kind, pr.Message)

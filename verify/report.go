@@ -129,6 +129,26 @@ type Attestation struct {
 	Problems       []Problem
 }
 
+// Bytes says where the bytes a file's evidence rests on came from this run
+// (issue #8): a report must never claim a download it did not make, since
+// only bytes fetched from the index this run show what the index serves.
+type Bytes string
+
+// The byte sources of a file.
+const (
+	// BytesDownloaded: fetched from the index this run and hashed.
+	BytesDownloaded Bytes = "downloaded"
+	// BytesCache: served from the local cache, hashed this run, but not
+	// fetched from the index this run (a tampering mirror would go unseen).
+	BytesCache Bytes = "cache"
+	// BytesNotDownloaded: never hashed this run (--no-download, a failed
+	// transfer, or a file not checked): the evidence rests on the index's
+	// digest alone.
+	BytesNotDownloaded Bytes = "not-downloaded"
+	// BytesLocal: a local file (pyverify verify), hashed this run.
+	BytesLocal Bytes = "local"
+)
+
 // File is everything established about one distribution file of a
 // release.
 type File struct {
@@ -136,7 +156,7 @@ type File struct {
 	URL          string
 	Size         int64
 	SHA256       string // the digest the index lists (or the local file's, for verify)
-	Downloaded   bool   // the bytes were fetched and hashed
+	Bytes        Bytes  // where the hashed bytes came from; BytesNotDownloaded when none were hashed
 	Evidence     Evidence
 	Attestations []Attestation
 	Problems     []Problem
