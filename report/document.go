@@ -57,10 +57,10 @@ type Package struct {
 
 // File is what was established about one distribution file (SPEC §7).
 type File struct {
-	Filename     string        `json:"filename"`
-	URL          string        `json:"url"`
-	Size         int64         `json:"size"`
-	SHA256       string        `json:"sha256"`
+	Filename string `json:"filename"`
+	URL      string `json:"url"`
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
 	// Bytes says where the hashed bytes came from this run: "downloaded"
 	// (from the index), "cache" (the local cache, not fetched from the
 	// index this run), "not-downloaded" (never hashed: the evidence rests
