@@ -352,6 +352,8 @@ func (s *Server) route(r *http.Request) answer {
 		return s.provenance(r, seg[1], seg[2], seg[3])
 	case len(seg) == 4 && seg[0] == "files":
 		return s.file(r, seg[1], seg[2], seg[3])
+	case len(seg) == 3 && seg[0] == "simple" && seg[2] == "":
+		return s.simplePage(r, seg[1])
 	}
 	s.unexpectedf("GET %s: no such route", r.URL.Path)
 	return text(http.StatusNotFound, "not found")

@@ -1,0 +1,142 @@
+package pypi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// SimpleMediaType is the Accept type of the PEP 691 JSON simple API.
+const SimpleMediaType = "application/vnd.pypi.simple.v1+json"
+
+// SimpleProject is a project's PEP 691 JSON simple page: every file of
+// every release, each with what PEP 740 and PEP 714 add to it. Publisher
+// continuity (issue #9) reads which earlier files are attested from it.
+type SimpleProject struct {
+	// Name is the project name as the page spells it.
+	Name string
+	// Files are the page's files in the page's order.
+	Files []SimpleFile
+}
+
+// SimpleFile is one file of a PEP 691 project page.
+type SimpleFile struct {
+	Filename string
+	URL      string // absolute http(s) URL of the bytes
+	SHA256   string // lowercase hex; "" when the page gives none
+	Yanked   bool   // PEP 592
+	// ProvenanceKnown is false when the page has no "provenance" key for
+	// the file: the index does not say (it may not implement PEP 740).
+	ProvenanceKnown bool
+	// Provenance is the file's PEP 740 provenance URL, "" when the index
+	// says it has none ("provenance": null).
+	Provenance string
+	// CoreMetadata: the index serves the file's METADATA (PEP 714
+	// "core-metadata", PEP 658).
+	CoreMetadata bool
+}
+
+// wire shape of PEP 691 (with PEP 740's provenance and PEP 714's
+// core-metadata). "provenance" is decoded as raw JSON to tell a missing key
+// from null.
+type simpleDoc struct {
+	Meta *struct {
+		APIVersion string `json:"api-version"`
+	} `json:"meta"`
+	Name  string        `json:"name"`
+	Files []*simpleFile `json:"files"`
+}
+
+type simpleFile struct {
+	Filename     string            `json:"filename"`
+	URL          string            `json:"url"`
+	Hashes       map[string]string `json:"hashes"`
+	Yanked       json.RawMessage   `json:"yanked"` // false, true or a reason
+	Provenance   json.RawMessage   `json:"provenance"`
+	CoreMetadata json.RawMessage   `json:"core-metadata"` // false, true or hashes
+}
+
+// Simple fetches GET <base>/simple/<normalised project>/ as PEP 691 JSON.
+// The name is normalised first (PEP 503), so an index answers without a
+// redirect. A 404 is ErrNotFound; a page that is not PEP 691 JSON (an index
+// that serves only HTML) is a *DecodeError. Offline, the answer comes from
+// the cache.
+func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, error) {
+	u := c.endpoint("simple", NormalizeName(project)) + "/"
+	var sp *SimpleProject
+	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+		func() ([]byte, error) { return c.getSimple(ctx, u) },
+		func(data []byte) (err error) { sp, err = decodeSimple(u, data); return err })
+	if err != nil {
+		return nil, err
+	}
+	return sp, nil
+}
+
+func (c *Client) getSimple(ctx context.Context, u string) ([]byte, error) {
+	resp, err := c.get(ctx, u, SimpleMediaType, false)
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, statusError(resp, u))
+	default:
+		return nil, statusError(resp, u)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, SimpleMediaType) && !strings.HasPrefix(ct, "application/json") {
+		_ = resp.Body.Close()
+		return nil, &DecodeError{URL: u, Err: fmt.Errorf("the index answered %q, not PEP 691 JSON", ct)}
+	}
+	return readAll(resp, u, MaxJSONDocumentSize)
+}
+
+// decodeSimple decodes a PEP 691 project page fetched from docURL.
+func decodeSimple(docURL string, data []byte) (*SimpleProject, error) {
+	if err := CheckStrictJSON(data); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
+	var doc simpleDoc
+	if err := unmarshal(data, &doc); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
+	if doc.Meta == nil || !strings.HasPrefix(doc.Meta.APIVersion, "1.") {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no PEP 691 "meta.api-version" 1.x`)}
+	}
+	if doc.Files == nil {
+		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "files" list`)}
+	}
+	out := &SimpleProject{Name: doc.Name, Files: make([]SimpleFile, 0, len(doc.Files))}
+	for i, f := range doc.Files {
+		if f == nil || f.Filename == "" || strings.ContainsAny(f.Filename, "/\\\x00") {
+			return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("file %d: missing or invalid filename", i)}
+		}
+		sf := SimpleFile{Filename: f.Filename, URL: f.URL, SHA256: strings.ToLower(f.Hashes["sha256"])}
+		sf.Yanked = truthy(f.Yanked)
+		sf.CoreMetadata = truthy(f.CoreMetadata)
+		if len(f.Provenance) > 0 {
+			sf.ProvenanceKnown = true
+			if string(f.Provenance) != "null" {
+				var s string
+				if err := json.Unmarshal(f.Provenance, &s); err != nil {
+					return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("%s: provenance is neither a URL nor null", f.Filename)}
+				}
+				sf.Provenance = s
+			}
+		}
+		out.Files = append(out.Files, sf)
+	}
+	return out, nil
+}
+
+// truthy reads a PEP 691 value that is false, true, a string (a yank
+// reason) or an object (core-metadata hashes): anything but absent, null
+// and false is true.
+func truthy(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s != "" && s != "null" && s != "false"
+}
