@@ -38,6 +38,49 @@ type Evidence struct {
 	Yanked bool
 	// Pinned is true when the requirement pins the version with == or ===.
 	Pinned bool
+	// Continuity is what was established about the release's publishers
+	// against the project's earlier releases (issue #9); nil when it was
+	// not looked at.
+	Continuity *Continuity
+}
+
+// ContinuityStatus is how a release's publishers compare with the
+// project's previous attested release (issue #9). Its values are the
+// report's words.
+type ContinuityStatus string
+
+// The continuity statuses.
+const (
+	// Same: the release is attested by publishers the reference release
+	// named, or is unattested where the reference attested nothing of
+	// its kind.
+	Same ContinuityStatus = "same"
+	// Changed: attested by a kind and repository the reference's
+	// attestations do not name.
+	Changed ContinuityStatus = "changed"
+	// Regressed: the reference attested a distribution type (sdist or
+	// wheels) and this release has a file of that type without an
+	// attestation: the stolen-token pattern.
+	Regressed ContinuityStatus = "regressed"
+	// Inconsistent: the release's own files name different publishers.
+	Inconsistent ContinuityStatus = "inconsistent"
+	// First: no earlier release has an attested file; nothing to compare.
+	First ContinuityStatus = "first"
+	// Unknown: the project's history could not be read (no PEP 691 JSON
+	// simple page, or an error there).
+	Unknown ContinuityStatus = "unknown"
+)
+
+// Continuity is the continuity fact verify records for a release.
+type Continuity struct {
+	Status ContinuityStatus
+	// Findings are the facts behind a changed, regressed or inconsistent
+	// status, as the violations they become under `continuity = true`:
+	// kinds publisher-changed, provenance-regressed and
+	// publisher-inconsistent, messages naming the earlier publisher.
+	Findings []Violation
+	// Why says why the status is unknown, naming the page that failed.
+	Why string
 }
 
 // FileEvidence is the evidence for one checked file.
@@ -106,6 +149,15 @@ const (
 	// PolicyExpired: an entry more specific than the one that decided has
 	// expired and stopped applying.
 	PolicyExpired ViolationKind = "policy-expired"
+	// PublisherInconsistent, ProvenanceRegressed and PublisherChanged are
+	// continuity findings (issue #9), violations under `continuity = true`
+	// when the entry pins no publishers.
+	PublisherInconsistent ViolationKind = "publisher-inconsistent"
+	ProvenanceRegressed   ViolationKind = "provenance-regressed"
+	PublisherChanged      ViolationKind = "publisher-changed"
+	// IndexError: a check the policy asks for could not be made (the
+	// project's history for continuity): the package is incomplete.
+	IndexError ViolationKind = "index-error"
 )
 
 // Violation is one reason the policy gives about a package. Message names
@@ -136,6 +188,9 @@ type Decision struct {
 	// fallback still passes. When the fallback fails, policy-expired is a
 	// violation instead, since it is part of why the package fails.
 	Notes []Violation
+	// Incomplete are checks the policy asks for that could not be made:
+	// the package is not ok, but not a violation either (exit 3).
+	Incomplete []Violation
 }
 
 // OK reports whether the decision has no violation.
@@ -197,6 +252,22 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 	if e.Yanked && p.DenyYanked {
 		d.Violations = append(d.Violations, Violation{Yanked, fmt.Sprintf(
 			"%s: the release is yanked, and the policy denies yanked releases (%s)", name, p.location(p.yankedLine))})
+	}
+	continuity := p.Continuity
+	if entry != nil && entry.Continuity != nil {
+		continuity = *entry.Continuity
+	}
+	if len(d.Publishers) > 0 {
+		continuity = false // the pins say who may publish
+	}
+	if c := e.Continuity; continuity && c != nil {
+		switch c.Status {
+		case Unknown:
+			d.Incomplete = append(d.Incomplete, Violation{IndexError, fmt.Sprintf(
+				"%s: publisher continuity could not be checked: %s (continuity = true, %s)", name, c.Why, p.location(p.continuityLine))})
+		default:
+			d.Violations = append(d.Violations, c.Findings...)
+		}
 	}
 	if !e.Pinned && p.RequirePinned {
 		d.Violations = append(d.Violations, Violation{NotPinned, fmt.Sprintf(

@@ -450,8 +450,8 @@ type decoder struct {
 }
 
 var (
-	topKeys   = []string{"require", "deny-yanked", "require-pinned", "packages"}
-	entryKeys = []string{"require", "publishers", "reason", "expires"}
+	topKeys   = []string{"require", "deny-yanked", "require-pinned", "continuity", "packages"}
+	entryKeys = []string{"require", "publishers", "continuity", "reason", "expires"}
 	// pubFields are the publisher keys besides "kind", in display order.
 	pubFields = []string{"repository", "workflow", "environment", "email", "ref", "runner"}
 	kinds     = []string{GitHub, GitLab, Google, ActiveState}
@@ -480,7 +480,7 @@ const (
 // policy decodes the top-level table t (the whole pyverify.toml, or
 // [tool.pyverify]); prefix is how keys under t are named in messages.
 func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
-	p := &Policy{Source: d.file, Require: Hash, prefix: prefix}
+	p := &Policy{Source: d.file, Require: Hash, Continuity: true, prefix: prefix}
 	for _, name := range t.names {
 		v := t.fields[name]
 		var err error
@@ -494,6 +494,9 @@ func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
 		case "require-pinned":
 			p.RequirePinned, err = d.boolean(v, prefix+name)
 			p.pinnedLine = v.key.line
+		case "continuity":
+			p.Continuity, err = d.boolean(v, prefix+name)
+			p.continuityLine = v.key.line
 		case "packages":
 			p.Entries, err = d.packages(v, prefix)
 		default:
@@ -616,6 +619,10 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 			e.Require, err = d.level(f, key+".require")
 		case "publishers":
 			e.Publishers, err = d.publishers(f, key)
+		case "continuity":
+			var on bool
+			on, err = d.boolean(f, key+".continuity")
+			e.Continuity = &on
 		case "reason":
 			e.Reason, err = d.str(f, key+".reason")
 		case "expires":
@@ -627,10 +634,10 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 			return e, err
 		}
 	}
-	if e.Require == "" && len(e.Publishers) == 0 {
+	if e.Require == "" && len(e.Publishers) == 0 && e.Continuity == nil {
 		// Such an entry would decide nothing but still hide less specific
 		// entries from the packages it matches.
-		return e, v.keyErrorf(d.file, "%s sets neither require nor publishers", key)
+		return e, v.keyErrorf(d.file, "%s sets none of require, publishers and continuity", key)
 	}
 	return e, nil
 }

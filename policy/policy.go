@@ -48,13 +48,20 @@ type Policy struct {
 	// RequirePinned makes a requirement without ==/=== a violation
 	// (`require-pinned`).
 	RequirePinned bool
+	// Continuity makes a change of publisher against earlier releases a
+	// violation (`continuity`, default true; issue #9): a release whose
+	// files name different publishers, an unattested file where the
+	// previous attested release had attested that kind of file, or a
+	// publisher the previous attested release did not name.
+	Continuity bool
 	// Entries are the [packages.*] tables in file order.
 	Entries []Entry
 
-	requireLine int    // line of the top-level require key; 0 = not written
-	yankedLine  int    // line of deny-yanked
-	pinnedLine  int    // line of require-pinned
-	prefix      string // "tool.pyverify." in pyproject.toml, else ""
+	requireLine    int    // line of the top-level require key; 0 = not written
+	yankedLine     int    // line of deny-yanked
+	pinnedLine     int    // line of require-pinned
+	continuityLine int    // line of continuity
+	prefix         string // "tool.pyverify." in pyproject.toml, else ""
 }
 
 // Entry is one [packages.<pattern>] table (SPEC §6).
@@ -65,8 +72,13 @@ type Entry struct {
 	// Require is the entry's minimum evidence; "" means the top-level one.
 	Require Level
 	// Publishers, when not empty, are the only publishers whose
-	// attestations the entry accepts, whatever Require is (SPEC §6).
+	// attestations the entry accepts, whatever Require is (SPEC §6). They
+	// also replace the continuity checks: the pins say who may publish,
+	// so accepting a move is pinning the new publisher.
 	Publishers []Publisher
+	// Continuity turns the continuity checks on or off for the entry's
+	// packages; nil means the top-level setting.
+	Continuity *bool
 	// Reason is the user's explanation, shown with every decision the
 	// entry makes.
 	Reason string
@@ -102,7 +114,7 @@ type Publisher struct {
 // Default returns the built-in policy used when no file is found (SPEC §2):
 // require = "hash", nothing denied, no entries.
 func Default() *Policy {
-	return &Policy{Source: DefaultSource, Require: Hash}
+	return &Policy{Source: DefaultSource, Require: Hash, Continuity: true}
 }
 
 // Lookup returns the entry that decides for the project name at time now

@@ -1,0 +1,62 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyverify/pyverify/policy"
+)
+
+// TestEvaluateContinuity: under continuity = true (the default) the
+// continuity findings are violations and an unknown history makes the
+// package incomplete; an entry that pins publishers judges by its pins;
+// continuity = false, top level or per entry, turns the checks off.
+func TestEvaluateContinuity(t *testing.T) {
+	t.Parallel()
+	regressed := &policy.Continuity{Status: policy.Regressed, Findings: []policy.Violation{
+		{Kind: policy.ProvenanceRegressed, Message: "demo: 1.0 was attested by acme/demo (release.yml); 1.1's demo-1.1.tar.gz has no attestation"},
+	}}
+	unknown := &policy.Continuity{Status: policy.Unknown, Why: "GET https://x/simple/demo/: HTTP 503"}
+	hashOnly := []policy.FileEvidence{{Filename: "demo-1.1.tar.gz", Level: policy.HashOnly}}
+	tests := []struct {
+		name           string
+		src            string
+		cont           *policy.Continuity
+		wantViolations []policy.ViolationKind
+		wantIncomplete []policy.ViolationKind
+	}{
+		{"default: a regression violates", "", regressed, []policy.ViolationKind{policy.ProvenanceRegressed}, nil},
+		{"default: unknown history is incomplete", "", unknown, nil, []policy.ViolationKind{policy.IndexError}},
+		{"not looked at", "", nil, nil, nil},
+		{"continuity = false", "continuity = false\n", regressed, nil, nil},
+		{"continuity = false, unknown", "continuity = false\n", unknown, nil, nil},
+		{"entry turns it off", "[packages.demo]\ncontinuity = false\n", regressed, nil, nil},
+		{"entry turns it on", "continuity = false\n[packages.demo]\ncontinuity = true\n", regressed, []policy.ViolationKind{policy.ProvenanceRegressed}, nil},
+		{"pinned publishers judge instead", "[packages.demo]\npublishers = [{kind = \"GitHub\", repository = \"acme/demo\"}]\n", regressed, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := policy.Default()
+			if tt.src != "" {
+				p = mustParse(t, tt.src)
+			}
+			d := p.Evaluate(policy.Evidence{Name: "demo", Files: hashOnly, Pinned: true, Continuity: tt.cont}, now)
+			if diff := cmp.Diff(tt.wantViolations, kindsOf(d.Violations)); diff != "" {
+				t.Errorf("violations (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantIncomplete, kindsOf(d.Incomplete)); diff != "" {
+				t.Errorf("incomplete (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func kindsOf(vs []policy.Violation) []policy.ViolationKind {
+	var out []policy.ViolationKind
+	for _, v := range vs {
+		out = append(out, v.Kind)
+	}
+	return out
+}
