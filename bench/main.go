@@ -156,9 +156,12 @@ func runThroughput(ctx context.Context, cfg config, stdout, stderr io.Writer) in
 	}
 	defer w.srv.Close()
 
-	// Per pinned package the engine sends one release document request,
+	// Per pinned package the engine sends one release document request
+	// and, for publisher continuity (issue #9), one simple page request;
 	// then for every file the provenance and the download in parallel.
-	perPkg := 1 + 2*cfg.files
+	// Each project has one release, so no earlier release's provenance is
+	// fetched.
+	perPkg := 2 + 2*cfg.files
 	requests := cfg.packages * perPkg
 	bound := criticalPath(requests, cfg.latency, cfg.concurrency)
 
@@ -225,7 +228,7 @@ func runThroughput(ctx context.Context, cfg config, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stdout, "pyverify audit benchmark: %d packages × %d files × %s, +%v per response, concurrency %d\n",
 		cfg.packages, cfg.files, formatSize(cfg.size), cfg.latency, cfg.concurrency)
-	fmt.Fprintf(stdout, "requests per audit: %d = %d packages × (1 release document + %d files × (provenance + download))\n\n",
+	fmt.Fprintf(stdout, "requests per audit: %d = %d packages × (1 release document + 1 simple page + %d files × (provenance + download))\n\n",
 		requests, cfg.packages, cfg.files)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "wall\t%s\tmedian of %d: %s\n", sec(wall), len(walls), secs(walls))

@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		{
 			name: "throughput",
 			args: []string{"-packages", "3", "-files", "3", "-size", "1KiB", "-latency", "1ms", "-runs", "1", "-target", "1e9"},
-			want: []string{"requests per audit: 21 = 3 packages", "wall / bound", "sequential", "peak in flight", "PASS: wall/bound"},
+			want: []string{"requests per audit: 24 = 3 packages", "wall / bound", "sequential", "peak in flight", "PASS: wall/bound"},
 		},
 		{
 			name: "no latency",

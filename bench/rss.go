@@ -87,6 +87,9 @@ func (b *bigIndex) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(doc)
+	case "/simple/" + bigProject + "/":
+		w.Header().Set("Content-Type", pypi.SimpleMediaType)
+		_, _ = w.Write([]byte(`{"meta": {"api-version": "1.3"}, "name": "` + bigProject + `", "versions": ["` + bigVersion + `"], "files": []}`))
 	case "/integrity/" + bigProject + "/" + bigVersion + "/" + bigFilename + "/provenance":
 		w.Header().Set("Content-Type", pypi.IntegrityMediaType)
 		_, _ = w.Write(b.prov)

@@ -253,14 +253,7 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 		d.Violations = append(d.Violations, Violation{Yanked, fmt.Sprintf(
 			"%s: the release is yanked, and the policy denies yanked releases (%s)", name, p.location(p.yankedLine))})
 	}
-	continuity := p.Continuity
-	if entry != nil && entry.Continuity != nil {
-		continuity = *entry.Continuity
-	}
-	if len(d.Publishers) > 0 {
-		continuity = false // the pins say who may publish
-	}
-	if c := e.Continuity; continuity && c != nil {
+	if c := e.Continuity; continuityOn(p, entry) && c != nil {
 		switch c.Status {
 		case Unknown:
 			d.Incomplete = append(d.Incomplete, Violation{IndexError, fmt.Sprintf(
@@ -304,4 +297,27 @@ func allowed(pubs []Publisher, ids []Identity) bool {
 		}
 	}
 	return false
+}
+
+// ContinuityFor reports whether the continuity checks apply to the
+// project name at now (issue #9), so that the engine fetches the project's
+// history only when the policy will read it.
+func (p *Policy) ContinuityFor(name string, now time.Time) bool {
+	entry, _ := p.Lookup(name, now)
+	return continuityOn(p, entry)
+}
+
+// continuityOn: the entry's continuity, else the top level's; an entry
+// that pins publishers judges by its pins instead.
+func continuityOn(p *Policy, entry *Entry) bool {
+	on := p.Continuity
+	if entry != nil {
+		if entry.Continuity != nil {
+			on = *entry.Continuity
+		}
+		if len(entry.Publishers) > 0 {
+			on = false
+		}
+	}
+	return on
 }

@@ -18,6 +18,9 @@ const SimpleMediaType = "application/vnd.pypi.simple.v1+json"
 type SimpleProject struct {
 	// Name is the project name as the page spells it.
 	Name string
+	// Versions are the project's versions as the index spells them (PEP
+	// 700), or nil when the page does not list them.
+	Versions []string
 	// Files are the page's files in the page's order.
 	Files []SimpleFile
 }
@@ -46,8 +49,9 @@ type simpleDoc struct {
 	Meta *struct {
 		APIVersion string `json:"api-version"`
 	} `json:"meta"`
-	Name  string        `json:"name"`
-	Files []*simpleFile `json:"files"`
+	Name     string        `json:"name"`
+	Files    []*simpleFile `json:"files"`
+	Versions []string      `json:"versions"`
 }
 
 type simpleFile struct {
@@ -110,7 +114,7 @@ func decodeSimple(docURL string, data []byte) (*SimpleProject, error) {
 	if doc.Files == nil {
 		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "files" list`)}
 	}
-	out := &SimpleProject{Name: doc.Name, Files: make([]SimpleFile, 0, len(doc.Files))}
+	out := &SimpleProject{Name: doc.Name, Versions: doc.Versions, Files: make([]SimpleFile, 0, len(doc.Files))}
 	for i, f := range doc.Files {
 		if f == nil || f.Filename == "" || strings.ContainsAny(f.Filename, "/\\\x00") {
 			return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("file %d: missing or invalid filename", i)}

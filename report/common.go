@@ -259,3 +259,31 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// continuityWords says in words how a release's publishers compare with
+// the project's previous attested release (issue #9); "" when not checked.
+func continuityWords(c *Continuity) string {
+	if c == nil {
+		return ""
+	}
+	var before []string
+	for _, p := range c.PreviousPublishers {
+		before = append(before, publisherName(p))
+	}
+	by := strings.Join(before, ", ")
+	switch c.Status {
+	case "same":
+		return fmt.Sprintf("same publisher as %s (%s)", c.ComparedWith, by)
+	case "changed":
+		return fmt.Sprintf("changed: %s was attested by %s", c.ComparedWith, by)
+	case "regressed":
+		return fmt.Sprintf("regressed: %s was attested by %s", c.ComparedWith, by)
+	case "inconsistent":
+		return "inconsistent: this release's files name different publishers"
+	case "first":
+		return "first: no earlier release has an attested file, nothing to compare"
+	case "unknown":
+		return "unknown: " + c.Why
+	}
+	return c.Status
+}

@@ -53,6 +53,22 @@ type Package struct {
 	PolicyReason string    `json:"policy_reason,omitempty"`
 	Problems     []Problem `json:"problems"`
 	Files        []File    `json:"files"`
+	// Continuity compares the release's publishers with the project's
+	// previous attested release (issue #9); absent when not checked.
+	Continuity *Continuity `json:"continuity,omitempty"`
+}
+
+// Continuity is a release's publisher continuity (issue #9).
+type Continuity struct {
+	// Status is same, changed, regressed, inconsistent, first or unknown.
+	Status string `json:"status"`
+	// ComparedWith is the reference release, when there is one.
+	ComparedWith string `json:"compared_with,omitempty"`
+	// PreviousPublishers are the publishers the reference's verified
+	// attestations name.
+	PreviousPublishers []Publisher `json:"previous_publishers"`
+	// Why says why the status is unknown.
+	Why string `json:"why,omitempty"`
 }
 
 // File is what was established about one distribution file (SPEC §7).
@@ -227,6 +243,13 @@ func fromPackage(p verify.Package) Package {
 	for _, f := range p.Files {
 		out.Files = append(out.Files, fromFile(f))
 	}
+	if c := p.Continuity; c != nil {
+		out.Continuity = &Continuity{Status: string(c.Status), ComparedWith: c.ComparedWith, Why: c.Why,
+			PreviousPublishers: make([]Publisher, 0, len(c.PreviousPublishers))}
+		for _, pub := range c.PreviousPublishers {
+			out.Continuity.PreviousPublishers = append(out.Continuity.PreviousPublishers, fromPublisher(pub))
+		}
+	}
 	return out
 }
 
@@ -252,12 +275,7 @@ func fromAttestation(a verify.Attestation) Attestation {
 	out := Attestation{
 		PredicateType: a.PredicateType,
 		Verified:      a.Verified,
-		Publisher: Publisher{
-			Kind:       a.Publisher.Kind,
-			Repository: a.Publisher.Repository,
-			Workflow:   a.Publisher.Workflow,
-			Email:      a.Publisher.Email,
-		},
+		Publisher:     fromPublisher(a.Publisher),
 		Identity: Identity{
 			SAN:                   a.Identity.SAN,
 			Issuer:                a.Identity.Issuer,
@@ -272,9 +290,6 @@ func fromAttestation(a verify.Attestation) Attestation {
 		LogIndex: a.LogIndex,
 		Problems: fromProblems(a.Problems),
 	}
-	if env := a.Publisher.Environment; env != "" {
-		out.Publisher.Environment = &env
-	}
 	if !a.IntegratedTime.IsZero() {
 		t := a.IntegratedTime.UTC()
 		out.IntegratedTime = &t
@@ -288,6 +303,14 @@ func fromProblems(ps []verify.Problem) []Problem {
 	out := make([]Problem, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, Problem{Kind: string(p.Kind), Message: p.Message})
+	}
+	return out
+}
+
+func fromPublisher(p verify.Publisher) Publisher {
+	out := Publisher{Kind: p.Kind, Repository: p.Repository, Workflow: p.Workflow, Email: p.Email}
+	if env := p.Environment; env != "" {
+		out.Environment = &env
 	}
 	return out
 }

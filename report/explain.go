@@ -45,6 +45,15 @@ var explanations = map[string]string{
 	"index-mismatch": "the index served something other than what was asked (another project's or release's " +
 		"document or files, or one filename listed twice): the index or a mirror in between is lying; do not " +
 		"install, check --index-url, and report it to whoever runs the index",
+	"publisher-inconsistent": "the files of this release are attested by different publishers (another kind or " +
+		"repository): one of them may be an impostor; do not install until you know why, and pin the right " +
+		"publisher in the policy",
+	"provenance-regressed": "an earlier release was attested by a Trusted Publisher, but this release has a file of " +
+		"the same type without an attestation: the pattern of an upload with a stolen API token; do not install " +
+		"until the project confirms the release, then allow it with a policy entry (reason and expiry)",
+	"publisher-changed": "this release is attested by a publisher the previous attested release did not name: the " +
+		"project moved, or its publishing was hijacked; confirm with the project, then pin the new publisher in " +
+		"the policy (publishers = [...])",
 }
 
 // Explain returns what a problem kind of SPEC §5 means and what to do
@@ -75,6 +84,9 @@ var titles = map[string]string{
 	"network":                 "The index could not be reached",
 	"policy-expired":          "Policy entry has expired",
 	"index-mismatch":          "The index served another project or release than asked",
+	"publisher-inconsistent":  "The release's files name different publishers",
+	"provenance-regressed":    "An earlier release was attested; this file is not",
+	"publisher-changed":       "The publisher differs from the previous attested release",
 }
 
 // contraryEvidence are the kinds that mean a file is not what it claims to
@@ -89,6 +101,16 @@ var contraryEvidence = map[string]bool{
 	"subject-mismatch":      true,
 	"publisher-mismatch":    true,
 	"index-mismatch":        true,
+}
+
+// policyViolations are the kinds the policy raises as violations by
+// default: SARIF rules for them are errors, like contrary evidence.
+var policyViolations = map[string]bool{
+	"publisher-not-allowed":  true,
+	"missing-attestation":    true,
+	"publisher-inconsistent": true,
+	"provenance-regressed":   true,
+	"publisher-changed":      true,
 }
 
 // problemKinds is every SPEC §5 kind in SPEC's order, as strings: the

@@ -193,7 +193,7 @@ func sarifRules(d *Document) ([]sarifRule, map[string]int) {
 	for i, k := range kinds {
 		index[k] = i
 		level := "warning"
-		if contraryEvidence[k] || k == "publisher-not-allowed" || k == "missing-attestation" {
+		if contraryEvidence[k] || policyViolations[k] {
 			level = "error"
 		}
 		title, help := titles[k], Explain(k)

@@ -211,6 +211,7 @@ func (t *textWriter) detail(d *Document) {
 		t.field(2, "marker", p.Marker)
 		t.field(2, "policy entry", p.PolicyEntry)
 		t.field(2, "policy reason", p.PolicyReason)
+		t.field(2, "continuity", continuityWords(p.Continuity))
 		t.explained(2, p, sortedProblems(p.Problems))
 		for _, f := range p.Files {
 			ev := f.Evidence

@@ -27,6 +27,7 @@ type Index interface {
 	Release(ctx context.Context, project, version string) (*pypi.Release, error)
 	Provenance(ctx context.Context, project, version, filename string) ([]byte, error)
 	Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error)
+	Simple(ctx context.Context, project string) (*pypi.SimpleProject, error)
 }
 
 // Options configures an Engine.
@@ -205,6 +206,14 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
 	}
+	var (
+		hist    history
+		histRun = e.o.Policy.ContinuityFor(r.Name, e.o.Now())
+		histWG  sync.WaitGroup
+	)
+	if histRun {
+		histWG.Go(func() { hist = e.history(ctx, r.Name, p.Version) })
+	}
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
@@ -229,6 +238,10 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		})
 	}
 	_ = g.Wait()
+	histWG.Wait()
+	if histRun {
+		p.Continuity = continuity(r.Name, p.Version, hist, p.Files)
+	}
 
 	for _, f := range p.Files {
 		p.Evidence = Worst(p.Evidence, f.Evidence)
@@ -446,7 +459,7 @@ func indexProblem(what string, err error) Problem {
 // says; a package that could not be checked completely is not OK, but is a
 // violation only when definite evidence breaks the policy.
 func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.AttestationIdentity) {
-	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned}
+	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity)}
 	for _, f := range p.Files {
 		fe := policy.FileEvidence{Filename: f.Filename, Level: policyLevel(f.Evidence)}
 		for _, a := range f.Attestations {
@@ -463,7 +476,7 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Attestati
 		p.PolicyEntry += " (" + d.Location + ")"
 	}
 	p.PolicyReason = d.Reason
-	for _, v := range append(d.Violations, d.Notes...) {
+	for _, v := range slices.Concat(d.Violations, d.Notes, d.Incomplete) {
 		kind := ProblemKind(v.Kind)
 		// The policy's word on yanked / not-pinned replaces the engine's note.
 		p.Problems = slices.DeleteFunc(p.Problems, func(q Problem) bool {
@@ -472,7 +485,7 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Attestati
 		p.Problems = append(p.Problems, Problem{Kind: kind, Message: v.Message})
 	}
 	p.Violation = p.Evidence == Failed || len(d.Violations) > 0
-	p.OK = !p.Violation && p.Evidence != Error
+	p.OK = !p.Violation && p.Evidence != Error && len(d.Incomplete) == 0
 }
 
 // lockedIdentityViolations holds a package to the attestation identities a

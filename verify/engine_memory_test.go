@@ -39,6 +39,10 @@ func (h *heldIndex) Release(ctx context.Context, project, version string) (*pypi
 	return rel, nil
 }
 
+func (h *heldIndex) Simple(ctx context.Context, project string) (*pypi.SimpleProject, error) {
+	return &pypi.SimpleProject{Name: project}, nil
+}
+
 func (h *heldIndex) Provenance(ctx context.Context, project, version, filename string) ([]byte, error) {
 	return nil, pypi.ErrNoProvenance
 }

@@ -83,7 +83,7 @@ var ProblemKinds = []ProblemKind{
 	NoTransparencyProof, InvalidStatement, SubjectMismatch, PublisherMismatch,
 	PublisherNotAllowed, MissingAttestation, UnknownPredicate, Yanked,
 	NotPinned, NotFound, UnsupportedRequirement, IndexError, Network,
-	PolicyExpired, IndexMismatch,
+	PolicyExpired, IndexMismatch, PublisherInconsistent, ProvenanceRegressed, PublisherChanged,
 }
 
 // Problem is one piece of evidence against a file or package, or one reason
@@ -176,6 +176,10 @@ type Package struct {
 	PolicyReason string // the entry's reason, when it gives one
 	Problems     []Problem
 	Files        []File
+	// Continuity compares the release's publishers with the project's
+	// earlier releases (issue #9); nil when the policy turned it off or
+	// the release was not reached.
+	Continuity *Continuity
 }
 
 // Summary counts packages by evidence and policy outcome.

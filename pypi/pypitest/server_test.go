@@ -184,20 +184,20 @@ func TestUnexpected(t *testing.T) {
 	t.Parallel()
 	s := pypitest.New(model(), nil)
 	defer s.Close()
-	for _, p := range []string{"/simple/demo/", "/files/demo/1.0/other.whl", "/integrity/demo/2.0/demo-2.0.tar.gz/provenance", "/pypi/nope/json"} {
+	for _, p := range []string{"/simple/demo/x", "/files/demo/1.0/other.whl", "/integrity/demo/2.0/demo-2.0.tar.gz/provenance", "/pypi/nope/json"} {
 		if code, _, _ := get(t, s, p); code != 404 {
 			t.Errorf("GET %s = %d, want 404", p, code)
 		}
 	}
 	want := []string{
-		"GET /simple/demo/: no such route",
+		"GET /simple/demo/x: no such route",
 		"GET /files/demo/1.0/other.whl: no such file",
 		"GET /integrity/demo/2.0/demo-2.0.tar.gz/provenance: no such release",
 	}
 	if diff := cmp.Diff(want, s.Unexpected()); diff != "" {
 		t.Errorf("Unexpected() (-want +got):\n%s", diff)
 	}
-	wantReq := []string{"/simple/demo/", "/files/demo/1.0/other.whl", "/integrity/demo/2.0/demo-2.0.tar.gz/provenance", "/pypi/nope/json"}
+	wantReq := []string{"/simple/demo/x", "/files/demo/1.0/other.whl", "/integrity/demo/2.0/demo-2.0.tar.gz/provenance", "/pypi/nope/json"}
 	if diff := cmp.Diff(wantReq, s.Requests()); diff != "" {
 		t.Errorf("Requests() (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,194 @@
+package verify_test
+
+// Publisher continuity end to end (issue #9): multi-release projects on
+// the fake Warehouse, with per-file provenance and a PEP 691 JSON page,
+// audited with the built-in policy unless a test says otherwise.
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+func byRepo(repo string) string { return `{"repository": "` + repo + `"}` }
+
+// contRelease is a release with a wheel and an sdist, each attested by the
+// given repository ("" = no provenance).
+func contRelease(project, version, wheelBy, sdistBy string) []pypitest.ModelFile {
+	pub := func(r string) string {
+		if r == "" {
+			return ""
+		}
+		return byRepo(r)
+	}
+	return []pypitest.ModelFile{
+		engFile(engWheel(project, version), pub(wheelBy)),
+		engFile(engSdist(project, version), pub(sdistBy)),
+	}
+}
+
+func contModel() pypitest.Model {
+	return pypitest.Model{
+		Projects: map[string]map[string][]pypitest.ModelFile{
+			"steady": {"1.0": contRelease("steady", "1.0", "acme/steady", "acme/steady"),
+				"1.1": contRelease("steady", "1.1", "acme/steady", "acme/steady")},
+			// 1.1 (yanked) and 1.2 uploaded with a stolen token.
+			"stolen": {"1.0": contRelease("stolen", "1.0", "acme/stolen", "acme/stolen"),
+				"1.1": contRelease("stolen", "1.1", "", ""),
+				"1.2": contRelease("stolen", "1.2", "", "")},
+			// a pre-release is a reference too
+			"moved": {"1.0": contRelease("moved", "1.0", "acme/moved", "acme/moved"),
+				"2.0rc1": contRelease("moved", "2.0rc1", "acme/moved", "acme/moved"),
+				"2.0":    contRelease("moved", "2.0", "evil/moved", "evil/moved")},
+			"mixed": {"1.0": contRelease("mixed", "1.0", "acme/mixed", "evil/mixed")},
+			"fresh": {"1.0": contRelease("fresh", "1.0", "acme/fresh", "acme/fresh")},
+			"plain": {"1.0": contRelease("plain", "1.0", "", ""), "2.0": contRelease("plain", "2.0", "", "")},
+			// only the sdist was ever attested: an unattested wheel is no regression
+			"partial": {"1.0": contRelease("partial", "1.0", "", "acme/partial"),
+				"1.1": contRelease("partial", "1.1", "", "acme/partial")},
+		},
+		Yanked: map[string]map[string]string{"stolen": {"1.1": "oops"}},
+	}
+}
+
+type contOut struct {
+	Name, Version string
+	Evidence      verify.Evidence
+	OK, Violation bool
+	Kinds         []verify.ProblemKind
+	Status        policy.ContinuityStatus
+	ComparedWith  string
+	Previous      []string
+}
+
+func contOutcome(r *verify.Report) []contOut {
+	var out []contOut
+	for _, p := range r.Packages {
+		o := contOut{Name: p.Name, Version: p.Version, Evidence: p.Evidence, OK: p.OK, Violation: p.Violation, Kinds: engKinds(p.Problems)}
+		if c := p.Continuity; c != nil {
+			o.Status, o.ComparedWith = c.Status, c.ComparedWith
+			for _, pub := range c.PreviousPublishers {
+				o.Previous = append(o.Previous, pub.Repository)
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func TestAuditContinuity(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, contModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+	rep := eng.Audit(t.Context(), engRequirements(t,
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1"))
+	acme := func(p string) []string { return []string{"acme/" + p} }
+	want := []contOut{
+		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
+		{Name: "stolen", Version: "1.1", Evidence: verify.HashOnly, Violation: true,
+			Kinds:  []verify.ProblemKind{verify.ProvenanceRegressed, verify.ProvenanceRegressed, verify.Yanked},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("stolen")},
+		{Name: "stolen", Version: "1.2", Evidence: verify.HashOnly, Violation: true,
+			Kinds:  []verify.ProblemKind{verify.ProvenanceRegressed, verify.ProvenanceRegressed},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("stolen")},
+		{Name: "moved", Version: "2.0", Evidence: verify.Verified, Violation: true,
+			Kinds:  []verify.ProblemKind{verify.PublisherChanged},
+			Status: policy.Changed, ComparedWith: "2.0rc1", Previous: acme("moved")},
+		{Name: "mixed", Version: "1.0", Evidence: verify.Verified, Violation: true,
+			Kinds: []verify.ProblemKind{verify.PublisherInconsistent}, Status: policy.Inconsistent},
+		{Name: "fresh", Version: "1.0", Evidence: verify.Verified, OK: true, Status: policy.First},
+		{Name: "plain", Version: "2.0", Evidence: verify.HashOnly, OK: true, Status: policy.First},
+		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
+	}
+	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
+		t.Errorf("continuity (-want +got):\n%s", diff)
+	}
+	for _, p := range rep.Packages {
+		for _, pr := range p.Problems {
+			switch pr.Kind {
+			case verify.ProvenanceRegressed, verify.PublisherChanged:
+				if !strings.Contains(pr.Message, "github.com/acme/") {
+					t.Errorf("%s: %s does not name the earlier publisher: %q", p.Name, pr.Kind, pr.Message)
+				}
+			case verify.PublisherInconsistent:
+				if !strings.Contains(pr.Message, "acme/mixed") || !strings.Contains(pr.Message, "evil/mixed") {
+					t.Errorf("%s: %q does not name both publishers", p.Name, pr.Message)
+				}
+			}
+		}
+	}
+}
+
+// TestAuditContinuityPolicy: a policy that pins the new publisher accepts
+// the move; continuity = false turns the checks off. Either way the
+// history is not fetched: the policy would not read it.
+func TestAuditContinuityPolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      contOut
+	}{
+		{"pinning the new publisher accepts the move",
+			"[packages.moved]\npublishers = [{kind = \"GitHub\", repository = \"evil/moved\"}]\n",
+			contOut{Name: "moved", Version: "2.0", Evidence: verify.Verified, OK: true}},
+		{"pinning the old publisher refuses it",
+			"[packages.moved]\npublishers = [{kind = \"GitHub\", repository = \"acme/moved\"}]\n",
+			contOut{Name: "moved", Version: "2.0", Evidence: verify.Verified, Violation: true, Kinds: []verify.ProblemKind{verify.PublisherNotAllowed, verify.PublisherNotAllowed}}},
+		{"continuity = false", "continuity = false\n",
+			contOut{Name: "moved", Version: "2.0", Evidence: verify.Verified, OK: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pol, err := policy.Parse("pyverify.toml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, w := engIndex(t, contModel())
+			eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{Policy: pol})
+			rep := eng.Audit(t.Context(), engRequirements(t, "moved==2.0"))
+			if diff := cmp.Diff([]contOut{tt.want}, contOutcome(rep)); diff != "" {
+				t.Errorf("outcome (-want +got):\n%s", diff)
+			}
+			{
+				for _, r := range srv.Requests() {
+					if strings.HasPrefix(r, "/simple/") {
+						t.Errorf("continuity = false, yet the simple page was requested: %s", r)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAuditContinuityUnknown: a simple page that fails makes continuity
+// unknown: shown, the evidence unchanged, the audit incomplete (exit 3),
+// with an index-error naming the page.
+func TestAuditContinuityUnknown(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, contModel())
+	srv.Fault("/simple/stolen/", pypitest.Fault{Status: http.StatusServiceUnavailable})
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+	rep := eng.Audit(t.Context(), engRequirements(t, "stolen==1.2"))
+	p := rep.Packages[0]
+	if p.Evidence != verify.HashOnly || p.OK || p.Violation {
+		t.Errorf("evidence %s ok %v violation %v, want hash-only, not ok, no violation", p.Evidence, p.OK, p.Violation)
+	}
+	if p.Continuity == nil || p.Continuity.Status != policy.Unknown {
+		t.Fatalf("continuity %+v, want unknown", p.Continuity)
+	}
+	if got := engKinds(p.Problems); !cmp.Equal(got, []verify.ProblemKind{verify.IndexError}) ||
+		!strings.Contains(p.Problems[0].Message, "/simple/stolen/") {
+		t.Errorf("problems %v, want one index-error naming the simple page", p.Problems)
+	}
+	if rep.Summary.Errors != 0 || rep.Summary.OK != 0 || rep.Summary.Violations != 0 {
+		t.Errorf("summary %+v: want an incomplete package (exit 3)", rep.Summary)
+	}
+}
