@@ -17,6 +17,9 @@ func TestEvaluateContinuity(t *testing.T) {
 	regressed := &policy.Continuity{Status: policy.Regressed, Findings: []policy.Violation{
 		{Kind: policy.ProvenanceRegressed, Message: "demo: 1.0 was attested by acme/demo (release.yml); 1.1's demo-1.1.tar.gz has no attestation"},
 	}}
+	changed := &policy.Continuity{Status: policy.Changed, Findings: []policy.Violation{
+		{Kind: policy.PublisherChanged, Message: "demo: attested by github.com/evil/demo, but 1.0 was attested by github.com/acme/demo"},
+	}}
 	unknown := &policy.Continuity{Status: policy.Unknown, Why: "GET https://x/simple/demo/: HTTP 503"}
 	hashOnly := []policy.FileEvidence{{Filename: "demo-1.1.tar.gz", Level: policy.HashOnly}}
 	tests := []struct {
@@ -33,7 +36,9 @@ func TestEvaluateContinuity(t *testing.T) {
 		{"continuity = false, unknown", "continuity = false\n", unknown, nil, nil},
 		{"entry turns it off", "[packages.demo]\ncontinuity = false\n", regressed, nil, nil},
 		{"entry turns it on", "continuity = false\n[packages.demo]\ncontinuity = true\n", regressed, []policy.ViolationKind{policy.ProvenanceRegressed}, nil},
-		{"pinned publishers judge instead", "[packages.demo]\npublishers = [{kind = \"GitHub\", repository = \"acme/demo\"}]\n", regressed, nil, nil},
+		{"pinned publishers under require = attestation judge instead", "[packages.demo]\nrequire = \"attestation\"\npublishers = [{kind = \"GitHub\", repository = \"acme/demo\"}]\n", regressed, []policy.ViolationKind{policy.MissingAttestation}, nil},
+		{"pinned publishers under require = hash: a regression still violates", "[packages.demo]\nrequire = \"hash\"\npublishers = [{kind = \"GitHub\", repository = \"acme/demo\"}]\n", regressed, []policy.ViolationKind{policy.ProvenanceRegressed}, nil},
+		{"pinned publishers: a change is theirs to judge", "[packages.demo]\npublishers = [{kind = \"GitHub\", repository = \"acme/demo\"}]\n", changed, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

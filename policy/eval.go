@@ -259,7 +259,13 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 			d.Incomplete = append(d.Incomplete, Violation{IndexError, fmt.Sprintf(
 				"%s: publisher continuity could not be checked: %s (continuity = true, %s)", name, c.Why, p.location(p.continuityLine))})
 		default:
-			d.Violations = append(d.Violations, c.Findings...)
+			for _, f := range c.Findings {
+				// Pinned publishers judge who signed (publisher-not-allowed);
+				// a file that lost its attestation is still a regression.
+				if len(d.Publishers) == 0 || f.Kind == ProvenanceRegressed {
+					d.Violations = append(d.Violations, f)
+				}
+			}
 		}
 	}
 	if !e.Pinned && p.RequirePinned {
@@ -307,15 +313,22 @@ func (p *Policy) ContinuityFor(name string, now time.Time) bool {
 	return continuityOn(p, entry)
 }
 
-// continuityOn: the entry's continuity, else the top level's; an entry
-// that pins publishers judges by its pins instead.
+// continuityOn: the entry's continuity, else the top level's. An entry
+// that pins publishers and requires attestations judges every file by its
+// pins (publisher-not-allowed, missing-attestation), so the history adds
+// nothing; one that pins publishers under require = "hash" still needs it
+// to see a file that lost its attestation.
 func continuityOn(p *Policy, entry *Entry) bool {
 	on := p.Continuity
 	if entry != nil {
 		if entry.Continuity != nil {
 			on = *entry.Continuity
 		}
-		if len(entry.Publishers) > 0 {
+		req := entry.Require
+		if req == "" {
+			req = p.Require
+		}
+		if len(entry.Publishers) > 0 && req == Attestation {
 			on = false
 		}
 	}

@@ -460,6 +460,11 @@ func indexProblem(what string, err error) Problem {
 // violation only when definite evidence breaks the policy.
 func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.AttestationIdentity) {
 	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity)}
+	if c := p.Continuity; c != nil && c.Status == policy.Unknown && (p.Evidence == Error || p.Evidence == Failed) {
+		// Already not ok for a stronger reason (often the same outage):
+		// an unreadable history adds only noise. JSON still shows it.
+		ev.Continuity = nil
+	}
 	for _, f := range p.Files {
 		fe := policy.FileEvidence{Filename: f.Filename, Level: policyLevel(f.Evidence)}
 		for _, a := range f.Attestations {

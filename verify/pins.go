@@ -11,10 +11,14 @@ import (
 // PolicyPins turns observed evidence into policy entries (SPEC §6, policy
 // init): a package whose every file has a verified attestation is pinned to
 // the publishers seen, with require = "attestation"; a hash-only package gets
-// require = "hash". A package that failed or could not be checked is not
-// pinned at all — an entry would weaken what the top level asks — and is
-// returned in skipped with the reason. When a name appears more than once,
-// its best observation decides.
+// require = "hash", and the publishers of its attested files when some are
+// (a partly attested release keeps its attested files bound). A package that
+// failed or could not be checked is not pinned at all — an entry would
+// weaken what the top level asks — and is returned in skipped with the
+// reason. Neither is a package whose publishers changed, regressed or
+// disagree among its files (issue #9): pinning would trust the impostor next
+// to the real publisher, so the note names both and the user decides. When
+// a name appears more than once, its best observation decides.
 func PolicyPins(rep *Report) (pins []policy.Pin, skipped []string) {
 	best := map[string]Package{}
 	var order []string
@@ -30,12 +34,19 @@ func PolicyPins(rep *Report) (pins []policy.Pin, skipped []string) {
 	}
 	for _, name := range order {
 		p := best[name]
+		if c := p.Continuity; c != nil && len(c.Findings) > 0 {
+			skipped = append(skipped, fmt.Sprintf("%s: publisher continuity %s, pin the right publisher yourself: %s", p.Name, c.Status, c.Findings[0].Message))
+			continue
+		}
 		switch p.Evidence {
-		case Verified:
+		case Verified, HashOnly:
 			pin := policy.Pin{Name: name, Require: policy.Attestation}
+			if p.Evidence == HashOnly {
+				pin.Require = policy.Hash
+			}
 			for _, f := range p.Files {
 				for _, at := range f.Attestations {
-					if !at.Verified {
+					if !at.Verified || len(at.Problems) > 0 {
 						continue
 					}
 					pub := policy.PublisherFor(PolicyIdentity(at))
@@ -45,8 +56,6 @@ func PolicyPins(rep *Report) (pins []policy.Pin, skipped []string) {
 				}
 			}
 			pins = append(pins, pin)
-		case HashOnly:
-			pins = append(pins, policy.Pin{Name: name, Require: policy.Hash})
 		default:
 			skipped = append(skipped, fmt.Sprintf("%s: %s: %s", p.Name, p.Evidence, firstProblem(p)))
 		}

@@ -58,6 +58,32 @@ func TestPolicyPinsSkipsFailedAndErrored(t *testing.T) {
 			wantSkipped: []string{"bad: failed: tampered"},
 		},
 	}
+	partly := pkg("partly", verify.HashOnly, "")
+	partly.Files = []verify.File{
+		{Filename: "partly-1.0.tar.gz", Evidence: verify.Verified, Attestations: []verify.Attestation{att}},
+		{Filename: "partly-1.0-py3-none-any.whl", Evidence: verify.HashOnly},
+	}
+	mixed := good
+	mixed.Name = "mixed"
+	mixed.Continuity = &verify.Continuity{Status: policy.Inconsistent, Findings: []verify.Problem{{Kind: verify.PublisherInconsistent,
+		Message: "mixed 1.0: its files name different publishers: a by github.com/acme/good; b by github.com/evil/good"}}}
+	tests = append(tests, []struct {
+		name        string
+		pkgs        []verify.Package
+		wantPins    []policy.Pin
+		wantSkipped []string
+	}{
+		{
+			name:     "partly attested: hash, with the observed publisher bound",
+			pkgs:     []verify.Package{partly},
+			wantPins: []policy.Pin{{Name: "partly", Require: policy.Hash, Publishers: []policy.Publisher{policy.PublisherFor(verify.PolicyIdentity(att))}}},
+		},
+		{
+			name:        "publisher-inconsistent: nothing pinned, both named",
+			pkgs:        []verify.Package{mixed},
+			wantSkipped: []string{"mixed: publisher continuity inconsistent, pin the right publisher yourself: mixed 1.0: its files name different publishers: a by github.com/acme/good; b by github.com/evil/good"},
+		},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pins, skipped := verify.PolicyPins(&verify.Report{Packages: tt.pkgs})
