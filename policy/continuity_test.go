@@ -1,11 +1,13 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // TestEvaluateContinuity: under continuity = true (the default) the
@@ -64,4 +66,37 @@ func kindsOf(vs []policy.Violation) []policy.ViolationKind {
 		out = append(out, v.Kind)
 	}
 	return out
+}
+
+// TestEvaluateLockedIdentities: a PEP 751 lock's attestation identities
+// bind each checked file like a pin with require = "attestation".
+func TestEvaluateLockedIdentities(t *testing.T) {
+	t.Parallel()
+	locked := []pypi.AttestationIdentity{{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}}
+	acme := policy.Identity{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}
+	evil := policy.Identity{Kind: "GitHub", Repository: "evil/demo", Workflow: "release.yml"}
+	tests := []struct {
+		name  string
+		files []policy.FileEvidence
+		want  []policy.ViolationKind
+	}{
+		{"attested by the locked publisher", []policy.FileEvidence{{Filename: "a.whl", Level: policy.Verified, Publishers: []policy.Identity{acme}}}, nil},
+		{"attested by another", []policy.FileEvidence{{Filename: "a.whl", Level: policy.Verified, Publishers: []policy.Identity{evil}}}, []policy.ViolationKind{policy.PublisherNotAllowed}},
+		{"no attestation", []policy.FileEvidence{{Filename: "a.whl", Level: policy.HashOnly}}, []policy.ViolationKind{policy.MissingAttestation}},
+		{"failed files are judged elsewhere", []policy.FileEvidence{{Filename: "a.whl", Level: policy.Failed}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := policy.Default().Evaluate(policy.Evidence{Name: "demo", Files: tt.files, Pinned: true, Locked: locked, LockedBy: "the lock file (pylock.toml:3)"}, now)
+			if diff := cmp.Diff(tt.want, kindsOf(d.Violations)); diff != "" {
+				t.Errorf("violations (-want +got):\n%s", diff)
+			}
+			for _, v := range d.Violations {
+				if !strings.Contains(v.Message, "pylock.toml:3") || !strings.Contains(v.Message, "a.whl") {
+					t.Errorf("message %q does not name the lock and the file", v.Message)
+				}
+			}
+		})
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // EvidenceLevel is what the checks established for one file (SPEC §5). Its
@@ -42,6 +44,10 @@ type Evidence struct {
 	// against the project's earlier releases (issue #9); nil when it was
 	// not looked at.
 	Continuity *Continuity
+	// Locked are the attestation identities a PEP 751 lock file records
+	// for the package; LockedBy names the lock (and line) for messages.
+	Locked   []pypi.AttestationIdentity
+	LockedBy string
 }
 
 // ContinuityStatus is how a release's publishers compare with the
@@ -231,7 +237,7 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 					name, f.Filename, name, d.Location)})
 			}
 		case Verified:
-			if len(d.Publishers) == 0 || allowed(d.Publishers, f.Publishers) {
+			if len(d.Publishers) == 0 || allowedBy(d.Publishers, f.Publishers) {
 				continue
 			}
 			var by string
@@ -249,6 +255,7 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 				name, f.Filename, by, name, d.Location)})
 		}
 	}
+	d.Violations = append(d.Violations, lockedViolations(e)...)
 	if e.Yanked && p.DenyYanked {
 		d.Violations = append(d.Violations, Violation{Yanked, fmt.Sprintf(
 			"%s: the release is yanked, and the policy denies yanked releases (%s)", name, p.location(p.yankedLine))})
@@ -293,8 +300,8 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 	return d
 }
 
-// allowed reports whether any identity matches any allowed publisher.
-func allowed(pubs []Publisher, ids []Identity) bool {
+// allowedBy reports whether any identity matches any allowed publisher.
+func allowedBy(pubs []Publisher, ids []Identity) bool {
 	for _, id := range ids {
 		for _, pub := range pubs {
 			if pub.Matches(id) {
@@ -333,4 +340,46 @@ func continuityOn(p *Policy, entry *Entry) bool {
 		}
 	}
 	return on
+}
+
+// lockedViolations holds a package to the attestation identities a PEP 751
+// lock file records for it: each checked file must carry a verified
+// attestation from one of them. A lock that names its publishers asks for
+// what a policy pin with require = "attestation" asks for, so a hash-only
+// file is missing-attestation and another publisher is
+// publisher-not-allowed. Files that failed or could not be checked are
+// judged elsewhere.
+func lockedViolations(e Evidence) []Violation {
+	if len(e.Locked) == 0 {
+		return nil
+	}
+	var (
+		allowed []Publisher
+		names   []string
+	)
+	for _, id := range e.Locked {
+		pid := Identity{Kind: id.Kind, Repository: id.Repository, Workflow: id.Workflow, Environment: id.Environment, Email: id.Email}
+		allowed = append(allowed, PublisherFor(pid))
+		names = append(names, pid.String())
+	}
+	want := strings.Join(names, " or ")
+	var out []Violation
+	for _, f := range e.Files {
+		switch f.Level {
+		case HashOnly:
+			out = append(out, Violation{MissingAttestation,
+				fmt.Sprintf("%s: %s has no attestation, but %s records it as attested by %s", e.Name, f.Filename, e.LockedBy, want)})
+		case Verified:
+			if allowedBy(allowed, f.Publishers) {
+				continue
+			}
+			var got []string
+			for _, g := range f.Publishers {
+				got = append(got, g.String())
+			}
+			out = append(out, Violation{PublisherNotAllowed,
+				fmt.Sprintf("%s: %s is attested by %s, but %s records %s", e.Name, f.Filename, strings.Join(got, ", "), e.LockedBy, want)})
+		}
+	}
+	return out
 }

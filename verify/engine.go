@@ -474,8 +474,14 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Attestati
 		}
 		ev.Files = append(ev.Files, fe)
 	}
+	if len(locked) > 0 {
+		ev.Locked = locked
+		ev.LockedBy = "the lock file"
+		if p.Source != "" {
+			ev.LockedBy += " (" + p.Source + ")"
+		}
+	}
 	d := e.o.Policy.Evaluate(ev, e.o.Now())
-	d.Violations = append(d.Violations, lockedIdentityViolations(p, ev, locked)...)
 	p.PolicyEntry = d.Entry
 	if d.Location != "" {
 		p.PolicyEntry += " (" + d.Location + ")"
@@ -491,54 +497,6 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Attestati
 	}
 	p.Violation = p.Evidence == Failed || len(d.Violations) > 0
 	p.OK = !p.Violation && p.Evidence != Error && len(d.Incomplete) == 0
-}
-
-// lockedIdentityViolations holds a package to the attestation identities a
-// PEP 751 lock file records for it: each checked file must carry a verified
-// attestation from one of them. A lock that names its publishers asks for
-// what a policy pin with require = "attestation" asks for, so a hash-only
-// file is missing-attestation and another publisher is
-// publisher-not-allowed. Files that failed or could not be checked are
-// judged elsewhere.
-func lockedIdentityViolations(p *Package, ev policy.Evidence, locked []pypi.AttestationIdentity) []policy.Violation {
-	if len(locked) == 0 {
-		return nil
-	}
-	var (
-		allowed []policy.Publisher
-		names   []string
-	)
-	for _, id := range locked {
-		pid := policy.Identity{Kind: id.Kind, Repository: id.Repository, Workflow: id.Workflow, Environment: id.Environment, Email: id.Email}
-		allowed = append(allowed, policy.PublisherFor(pid))
-		names = append(names, pid.String())
-	}
-	want := strings.Join(names, " or ")
-	where := "the lock file"
-	if p.Source != "" {
-		where += " (" + p.Source + ")"
-	}
-	var out []policy.Violation
-	for _, f := range ev.Files {
-		switch f.Level {
-		case policy.HashOnly:
-			out = append(out, policy.Violation{Kind: policy.MissingAttestation,
-				Message: fmt.Sprintf("%s: %s has no attestation, but %s records it as attested by %s", p.Name, f.Filename, where, want)})
-		case policy.Verified:
-			ok := slices.ContainsFunc(f.Publishers, func(got policy.Identity) bool {
-				return slices.ContainsFunc(allowed, func(pub policy.Publisher) bool { return pub.Matches(got) })
-			})
-			if !ok {
-				var got []string
-				for _, g := range f.Publishers {
-					got = append(got, g.String())
-				}
-				out = append(out, policy.Violation{Kind: policy.PublisherNotAllowed,
-					Message: fmt.Sprintf("%s: %s is attested by %s, but %s records %s", p.Name, f.Filename, strings.Join(got, ", "), where, want)})
-			}
-		}
-	}
-	return out
 }
 
 func policyLevel(e Evidence) policy.EvidenceLevel {
