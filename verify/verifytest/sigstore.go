@@ -57,6 +57,11 @@ const (
 	ctlogURI      = "https://ctfe.pyverify.test/test"
 	rekorHost     = "rekor.pyverify.test"
 	rekorTreeID   = 1234567890
+	rekorV2Host   = "log2026-1.rekor.pyverify.test"
+	staleV2Host   = "log2024-1.rekor.pyverify.test"
+	tsaURI        = "https://timestamp.pyverify.test/api/v1/timestamp"
+	staleTSAURI   = "https://timestamp-2024.pyverify.test/api/v1/timestamp"
+	strayTSAURI   = "https://timestamp.elsewhere.test/api/v1/timestamp"
 	leafLifetime  = 10 * time.Minute // Fulcio issues 10-minute certificates
 	signingOffset = 30 * time.Second // when, after NotBefore, the leaf "signs" and Rekor logs it
 )
@@ -74,6 +79,14 @@ type Sigstore struct {
 	// strayKey signs Rekor entries of a log the trusted root does not hold
 	// (Spec.UnknownLog).
 	strayKey *ecdsa.PrivateKey
+	// rekorV2 is a Rekor v2 log of the trusted root; staleV2 one whose
+	// validity window ended before any certificate of a test run was
+	// issued (Spec.StaleLog).
+	rekorV2, staleV2 *v2Log
+	// tsa is the timestamp authority of the trusted root; staleTSA one the
+	// root trusts only until before any signing (Spec.StaleTSA); strayTSA
+	// one the root does not hold (Spec.UnknownTSA).
+	tsa, staleTSA, strayTSA *tsa
 
 	rootJSON []byte
 	logIndex atomic.Int64
@@ -147,6 +160,38 @@ func NewSigstore() (*Sigstore, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The root grows as the public-good one does: a Rekor v2 shard next to
+	// the v1 log, a retired shard, and timestamp authorities with validity
+	// windows (sigstore-go models each as a TransparencyLog or
+	// SigstoreTimestampingAuthority with a start and an end).
+	retired := start.Add(time.Hour)
+	logs := map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog}
+	for _, v := range []struct {
+		dst  **v2Log
+		host string
+		end  time.Time
+	}{{&s.rekorV2, rekorV2Host, time.Time{}}, {&s.staleV2, staleV2Host, retired}} {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("verifytest: generate log key: %w", err)
+		}
+		*v.dst = &v2Log{key: key, origin: v.host}
+		tl, err := transparencyLog("https://"+v.host, &key.PublicKey, start)
+		if err != nil {
+			return nil, err
+		}
+		tl.ValidityPeriodEnd = v.end
+		logs[hex.EncodeToString(tl.ID)] = tl
+	}
+	if s.tsa, err = newTSA(tsaURI, start, start, time.Time{}); err != nil {
+		return nil, err
+	}
+	if s.staleTSA, err = newTSA(staleTSAURI, start, start, retired); err != nil {
+		return nil, err
+	}
+	if s.strayTSA, err = newTSA(strayTSAURI, start, start, time.Time{}); err != nil {
+		return nil, err
+	}
 	tr, err := root.NewTrustedRoot(root.TrustedRootMediaType01,
 		[]root.CertificateAuthority{&root.FulcioCertificateAuthority{
 			Root:                s.rootCert,
@@ -155,8 +200,8 @@ func NewSigstore() (*Sigstore, error) {
 			URI:                 fulcioURI,
 		}},
 		map[string]*root.TransparencyLog{hex.EncodeToString(ctLog.ID): ctLog},
-		nil,
-		map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog},
+		[]root.TimestampingAuthority{s.tsa.authority(), s.staleTSA.authority()},
+		logs,
 	)
 	if err != nil {
 		return nil, fmt.Errorf("verifytest: trusted root: %w", err)
@@ -172,8 +217,9 @@ func NewSigstore() (*Sigstore, error) {
 }
 
 // TrustedRootJSON returns the trusted_root.json (Sigstore TrustedRoot
-// protobuf-JSON, media type v0.1) that holds this Sigstore's Fulcio CA, CT log
-// and Rekor log, and nothing else. The caller must not modify it.
+// protobuf-JSON, media type v0.1) that holds this Sigstore's Fulcio CA, CT
+// log, Rekor v1 log, two Rekor v2 logs (one retired) and two timestamp
+// authorities (one retired), and nothing else. The caller must not modify it.
 func (s *Sigstore) TrustedRootJSON() []byte { return s.rootJSON }
 
 // transparencyLog describes a CT or Rekor log keyed by its log id, the SHA-256
