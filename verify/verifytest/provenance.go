@@ -170,7 +170,10 @@ func (s *Sigstore) entryFor(spec Spec, l *leaf, payload, sig []byte) (*protoreko
 		return s.logEntry(logKey, l.cert, payload, sig, l.signedAt, spec.CorruptSET)
 	}
 	log, kind := s.rekorV2, v2KindHashedRekord
-	if spec.StaleLog {
+	switch {
+	case spec.UnknownLog:
+		log = s.strayV2
+	case spec.StaleLog:
 		log = s.staleV2
 	}
 	if spec.DSSEV2 {

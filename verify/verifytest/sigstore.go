@@ -81,8 +81,9 @@ type Sigstore struct {
 	strayKey *ecdsa.PrivateKey
 	// rekorV2 is a Rekor v2 log of the trusted root; staleV2 one whose
 	// validity window ended before any certificate of a test run was
-	// issued (Spec.StaleLog).
-	rekorV2, staleV2 *v2Log
+	// issued (Spec.StaleLog); strayV2 one the root does not hold
+	// (Spec.UnknownLog with Spec.RekorV2).
+	rekorV2, staleV2, strayV2 *v2Log
 	// tsa is the timestamp authority of the trusted root; staleTSA one the
 	// root trusts only until before any signing (Spec.StaleTSA); strayTSA
 	// one the root does not hold (Spec.UnknownTSA).
@@ -183,6 +184,11 @@ func NewSigstore() (*Sigstore, error) {
 		tl.ValidityPeriodEnd = v.end
 		logs[hex.EncodeToString(tl.ID)] = tl
 	}
+	strayKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("verifytest: generate log key: %w", err)
+	}
+	s.strayV2 = &v2Log{key: strayKey, origin: rekorV2Host}
 	if s.tsa, err = newTSA(tsaURI, start, start, time.Time{}); err != nil {
 		return nil, err
 	}

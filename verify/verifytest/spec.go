@@ -103,8 +103,8 @@ type Spec struct {
 	// CorruptSET flips a bit of the Rekor signed entry timestamp; body,
 	// inclusion proof and envelope stay intact. JSON: corrupt_set.
 	CorruptSET bool `json:"corrupt_set,omitempty"`
-	// UnknownLog records the entry in a Rekor log whose key is not in the
-	// trusted root. JSON: unknown_log.
+	// UnknownLog records the entry in a Rekor log (v1, or v2 with RekorV2)
+	// whose key is not in the trusted root. JSON: unknown_log.
 	UnknownLog bool `json:"unknown_log,omitempty"`
 
 	// RekorV2 records the signature in the root's Rekor v2 log as a
