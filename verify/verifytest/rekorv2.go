@@ -58,10 +58,8 @@ func (s *Sigstore) logEntryV2(l *v2Log, kind string, cert *x509.Certificate, sta
 		}}}
 	case v2KindDSSE:
 		digest := sha256.Sum256(statement)
-		spec = &rekortilespb.Spec{Spec: &rekortilespb.Spec_DsseV002{DsseV002: &rekortilespb.DSSELogEntryV002{
-			PayloadHash: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: digest[:]},
-			Signatures:  []*rekortilespb.Signature{{Content: sig, Verifier: verifier}},
-		}}}
+		//lint:ignore SA1019 minting the dropped type is the point: verify must report it unsupported
+		spec = &rekortilespb.Spec{Spec: &rekortilespb.Spec_DsseV002{DsseV002: &rekortilespb.DSSELogEntryV002{PayloadHash: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: digest[:]}, Signatures: []*rekortilespb.Signature{{Content: sig, Verifier: verifier}}}}}
 	default:
 		return nil, fmt.Errorf("verifytest: unknown Rekor v2 kind %q", kind)
 	}
