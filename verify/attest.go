@@ -144,7 +144,7 @@ func (v *Verifier) verifyAttestation(filename, sha256hex string, n int, pub Publ
 			a.TimeSource = timeSourceOf(res)
 			return v.checkVerified(a, fail, filename, sha256hex, ra, entries, res)
 		}
-		err = explainRekorV2(err, b, entries, v.tr.tr)
+		err = explainLogFailure(err, b, entries, v.tr.tr)
 	}
 	return fail(sigstoreProblem(err, logIDs, v.tr.tr.RekorLogs()))
 }

@@ -57,7 +57,7 @@ func sigstoreProblem(err error, entryLogIDs []string, trustedLogs map[string]*ro
 	case errors.Is(err, errUnsupportedLogEntry):
 		return with(NoTransparencyProof, "its transparency-log entry is of a type pyverify cannot verify, so nothing it can check proves the signature was logged; this is unsupported, not evidence of tampering")
 	case errors.Is(err, errLogOutsideValidity):
-		return with(UntrustedCertificate, "its Rekor v2 entry comes from a log the trusted root does not trust at the signing time, so it is not anchored in the trusted root")
+		return with(UntrustedCertificate, "its transparency-log entry comes from a log the trusted root does not trust at the signing time, so it is not anchored in the trusted root")
 	case errors.As(err, &v2) && v2.dsseErr != nil:
 		// The entry commits to the envelope's signature; checked alone,
 		// that signature fails, so it is what changed.

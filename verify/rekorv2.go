@@ -37,11 +37,12 @@ var (
 	// tampering, but nothing pyverify can check shows the signature was
 	// logged: no-transparency-proof, with a message that says why.
 	errUnsupportedLogEntry = errors.New("unsupported transparency-log entry type")
-	// errLogOutsideValidity: a Rekor v2 entry comes from a log the trusted
-	// root trusts only for a window that does not hold the signing time
-	// (sigstore-go v1.3 checks this for v1 entries' SETs, not for v2
-	// entries). That is untrusted-certificate, as for a TSA outside its
-	// window: the log's key did not speak for the root then.
+	// errLogOutsideValidity: an entry comes from a log the trusted root
+	// trusts only for a window that does not hold the signing time.
+	// sigstore-go v1.3 checks this for v1 entries' SETs (and then skips the
+	// entry silently), not for v2 entries. That is untrusted-certificate,
+	// as for a TSA outside its window: the log's key did not speak for the
+	// root then.
 	errLogOutsideValidity = errors.New("transparency log not valid at signing time")
 )
 
@@ -78,13 +79,22 @@ func checkRekorV2Windows(entries []*protorekor.TransparencyLogEntry, res *sgveri
 			continue // sigstore-go skipped it; another entry verified
 		}
 		for _, ts := range res.VerifiedTimestamps {
-			if outside(ts.Timestamp, tl.ValidityPeriodStart, tl.ValidityPeriodEnd) {
-				return fmt.Errorf("%w: Rekor v2 log %s (%s) is trusted from %s to %s, and the signature was timestamped %s",
-					errLogOutsideValidity, tl.BaseURL, id, tl.ValidityPeriodStart.UTC().Format(time.RFC3339), orOpen(tl.ValidityPeriodEnd), ts.Timestamp.UTC().Format(time.RFC3339))
+			if err := checkWindow(tl, id, ts.Timestamp, "the signature was timestamped"); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
+}
+
+// checkWindow is errLogOutsideValidity when t, which what says, is outside
+// the window in which the root trusts the log tl (id its hex log id).
+func checkWindow(tl *root.TransparencyLog, id string, t time.Time, what string) error {
+	if !outside(t, tl.ValidityPeriodStart, tl.ValidityPeriodEnd) {
+		return nil
+	}
+	return fmt.Errorf("%w: log %s (%s) is trusted from %s to %s, and %s %s",
+		errLogOutsideValidity, tl.BaseURL, id, tl.ValidityPeriodStart.UTC().Format(time.RFC3339), orOpen(tl.ValidityPeriodEnd), what, t.UTC().Format(time.RFC3339))
 }
 
 // outside reports whether t is outside [start, end]; a zero end is open.
@@ -113,12 +123,30 @@ type v2MismatchError struct {
 func (e *v2MismatchError) Error() string { return e.err.Error() }
 func (e *v2MismatchError) Unwrap() error { return e.err }
 
-// explainRekorV2 turns sigstore-go's error err for bundle b into a
-// *v2MismatchError when it is a Rekor v2 entry's failed inclusion, after
-// checking the DSSE signature alone with sigstore-go; other errors pass
+// explainLogFailure gives sigstore-go's log-inclusion error err for bundle
+// b the cause its text cannot: a Rekor v2 entry's failed inclusion becomes a
+// *v2MismatchError, after checking the DSSE signature alone with
+// sigstore-go; a Rekor v1 entry sigstore-go skipped because its integrated
+// time is outside its log's validity window (tlog.VerifySET says so only in
+// an error it drops) becomes errLogOutsideValidity. Other errors pass
 // through.
-func explainRekorV2(err error, b *bundle.Bundle, entries []*protorekor.TransparencyLogEntry, tm root.TrustedMaterial) error {
-	if b == nil || !strings.Contains(err.Error(), "verifying log entry: verifying inclusion") {
+func explainLogFailure(err error, b *bundle.Bundle, entries []*protorekor.TransparencyLogEntry, tm root.TrustedMaterial) error {
+	msg := err.Error()
+	if strings.Contains(msg, "not enough verified log entries") {
+		logs := tm.RekorLogs()
+		for _, e := range entries {
+			id := hex.EncodeToString(e.GetLogId().GetKeyId())
+			tl, ok := logs[id]
+			if !ok || isRekorV2(e) || e.GetIntegratedTime() == 0 {
+				continue
+			}
+			if werr := checkWindow(tl, id, time.Unix(e.GetIntegratedTime(), 0), "the entry says it was integrated"); werr != nil {
+				return fmt.Errorf("%w (%w)", werr, err)
+			}
+		}
+		return err
+	}
+	if b == nil || !strings.Contains(msg, "verifying log entry: verifying inclusion") {
 		return err
 	}
 	v2 := false

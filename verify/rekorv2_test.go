@@ -43,6 +43,7 @@ func TestSyntheticRekorV2AndTimestamps(t *testing.T) {
 		{name: "timestamp signature corrupted", spec: v2(func(s *verifytest.Spec) { s.CorruptTimestamp = true }), want: failed(verify.InvalidSignature), wantCause: "timestamp"},
 		{name: "timestamp after the certificate expired", spec: v2(func(s *verifytest.Spec) { s.TimestampAfterCertExpiry = true }), want: failed(verify.UntrustedCertificate), wantCause: "at the signing time"},
 		{name: "Rekor v1 entry with a timestamp after the certificate expired", spec: withSpec(func(s *verifytest.Spec) { s.Timestamp, s.TimestampAfterCertExpiry = true, true }), want: failed(verify.UntrustedCertificate)},
+		{name: "Rekor v1 log outside its validity window", spec: withSpec(func(s *verifytest.Spec) { s.StaleLog = true }), want: failed(verify.UntrustedCertificate), wantCause: "trusted from"},
 		{name: "Rekor v2 log outside its validity window", spec: v2(func(s *verifytest.Spec) { s.StaleLog = true }), want: failed(verify.UntrustedCertificate), wantCause: "trusted from"},
 		{name: "Rekor v2 entry from a log not in the root", spec: v2(func(s *verifytest.Spec) { s.UnknownLog = true }), want: failed(verify.UntrustedCertificate), wantCause: "log the trusted root does not know"},
 		{name: "Rekor v2 dsse 0.0.2 entry", spec: v2(func(s *verifytest.Spec) { s.DSSEV2 = true }), want: failed(verify.NoTransparencyProof), wantCause: "unsupported"},

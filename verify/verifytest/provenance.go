@@ -164,8 +164,11 @@ func marshal(v any) ([]byte, error) {
 func (s *Sigstore) entryFor(spec Spec, l *leaf, payload, sig []byte) (*protorekor.TransparencyLogEntry, error) {
 	if !spec.RekorV2 {
 		logKey := s.rekorKey
-		if spec.UnknownLog {
+		switch {
+		case spec.UnknownLog:
 			logKey = s.strayKey
+		case spec.StaleLog:
+			logKey = s.staleKey
 		}
 		return s.logEntry(logKey, l.cert, payload, sig, l.signedAt, spec.CorruptSET)
 	}

@@ -77,8 +77,9 @@ type Sigstore struct {
 	ctKey     *ecdsa.PrivateKey
 	rekorKey  *ecdsa.PrivateKey
 	// strayKey signs Rekor entries of a log the trusted root does not hold
-	// (Spec.UnknownLog).
-	strayKey *ecdsa.PrivateKey
+	// (Spec.UnknownLog); staleKey those of a Rekor v1 log the root trusts
+	// only for a window that ended before signing (Spec.StaleLog).
+	strayKey, staleKey *ecdsa.PrivateKey
 	// rekorV2 is a Rekor v2 log of the trusted root; staleV2 one whose
 	// validity window ended before any certificate of a test run was
 	// issued (Spec.StaleLog); strayV2 one the root does not hold
@@ -114,7 +115,7 @@ func NewSigstore() (*Sigstore, error) {
 	s.logIndex.Store(100000000)
 
 	var err error
-	keys := []**ecdsa.PrivateKey{&s.ctKey, &s.rekorKey, &s.strayKey}
+	keys := []**ecdsa.PrivateKey{&s.ctKey, &s.rekorKey, &s.strayKey, &s.staleKey}
 	for _, k := range keys {
 		if *k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 			return nil, fmt.Errorf("verifytest: generate log key: %w", err)
@@ -166,7 +167,12 @@ func NewSigstore() (*Sigstore, error) {
 	// windows (sigstore-go models each as a TransparencyLog or
 	// SigstoreTimestampingAuthority with a start and an end).
 	retired := start.Add(time.Hour)
-	logs := map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog}
+	staleLog, err := transparencyLog("https://"+rekorHost, &s.staleKey.PublicKey, start)
+	if err != nil {
+		return nil, err
+	}
+	staleLog.ValidityPeriodEnd = retired
+	logs := map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog, hex.EncodeToString(staleLog.ID): staleLog}
 	for _, v := range []struct {
 		dst  **v2Log
 		host string
@@ -224,8 +230,8 @@ func NewSigstore() (*Sigstore, error) {
 
 // TrustedRootJSON returns the trusted_root.json (Sigstore TrustedRoot
 // protobuf-JSON, media type v0.1) that holds this Sigstore's Fulcio CA, CT
-// log, Rekor v1 log, two Rekor v2 logs (one retired) and two timestamp
-// authorities (one retired), and nothing else. The caller must not modify it.
+// log, two Rekor v1 logs and two Rekor v2 logs (one of each retired) and two
+// timestamp authorities (one retired), and nothing else. The caller must not modify it.
 func (s *Sigstore) TrustedRootJSON() []byte { return s.rootJSON }
 
 // transparencyLog describes a CT or Rekor log keyed by its log id, the SHA-256

@@ -122,8 +122,9 @@ type Spec struct {
 	// DSSEV2 logs a RekorV2 attestation as a dsse 0.0.2 entry, the type the
 	// Rekor v2 spec dropped. JSON: dsse_v2.
 	DSSEV2 bool `json:"dsse_v2,omitempty"`
-	// StaleLog records a RekorV2 entry in a Rekor v2 log the root trusts
-	// only for a window that ended before signing. JSON: stale_log.
+	// StaleLog records the entry in a Rekor log (v1, or v2 with RekorV2)
+	// the root trusts only for a window that ended before signing.
+	// JSON: stale_log.
 	StaleLog bool `json:"stale_log,omitempty"`
 	// CorruptInclusionProof flips a bit of a RekorV2 entry's inclusion
 	// proof. JSON: corrupt_inclusion_proof.
