@@ -117,7 +117,7 @@ func timestampProblem(err error, has func(string) bool, with func(ProblemKind, s
 	switch {
 	case !has("unable to verify signed timestamps"):
 		return with(NoTransparencyProof, "nothing gives it a trusted signing time: no transparency-log entry has a verified signed entry timestamp (a Rekor v2 entry never has one) and it carries no RFC 3161 timestamp, so the certificate cannot be checked at signing time")
-	case has("error parsing response into Timestamp"), has("error while verifying signature"):
+	case has("error parsing response into Timestamp"), has("timestamp response is not valid"), has("error while verifying signature"):
 		return with(InvalidSignature, "its RFC 3161 timestamp is damaged or its signature does not verify, so it gives no trusted signing time")
 	case has("hashed messages don't match"):
 		return with(InvalidSignature, "its RFC 3161 timestamp is over another signature than the attestation's, so it gives no trusted signing time")

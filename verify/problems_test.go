@@ -65,6 +65,7 @@ func TestSigstoreProblemInvalidSignature(t *testing.T) {
 		{"Rekor v2 entry whose DSSE signature fails alone", &v2MismatchError{err: errV2Inclusion, dsseErr: errors.New("could not verify envelope: accepted signatures do not match threshold")}, []string{trustedLogID}},
 		{"timestamp signature", errTimestamps("error parsing response into Timestamp: x509: ECDSA verification failure"), []string{trustedLogID}},
 		{"timestamp over another signature", errTimestamps("hashed messages don't match"), []string{trustedLogID}},
+		{"timestamp response refused by the TSA", errTimestamps("timestamp response is not valid: the request cannot be handled"), []string{trustedLogID}},
 	})
 }
 
