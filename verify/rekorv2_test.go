@@ -37,6 +37,8 @@ func TestSyntheticRekorV2AndTimestamps(t *testing.T) {
 		{name: "Rekor v1 entry and a TSA timestamp", spec: withSpec(func(s *verifytest.Spec) { s.Timestamp = true }), want: outcome{Evidence: verify.Verified}, wantTime: verify.TimeRekorIntegrated},
 		{name: "Rekor v2 entry and a TSA timestamp", spec: v2(nil), want: outcome{Evidence: verify.Verified}, wantTime: verify.TimeRFC3161},
 
+		// A timestamp is a time, not a log entry: WithTransparencyLog(1) still holds.
+		{name: "TSA timestamp without any log entry", spec: withSpec(func(s *verifytest.Spec) { s.NoTlogEntry, s.Timestamp = true, true }), want: failed(verify.NoTransparencyProof), wantCause: "no transparency-log entry"},
 		{name: "Rekor v2 entry without a timestamp", spec: v2(func(s *verifytest.Spec) { s.NoTimestamp = true }), want: failed(verify.NoTransparencyProof), wantCause: "RFC 3161"},
 		{name: "timestamp from a TSA the root does not know", spec: v2(func(s *verifytest.Spec) { s.UnknownTSA = true }), want: failed(verify.UntrustedCertificate), wantCause: "timestamp authority"},
 		{name: "timestamp from a TSA outside its validity window", spec: v2(func(s *verifytest.Spec) { s.StaleTSA = true }), want: failed(verify.UntrustedCertificate), wantCause: "validity window"},
