@@ -101,7 +101,12 @@ type Attestation struct {
 	// IntegratedTime is the transparency log's integrated time in UTC
 	// (RFC 3339), null when unknown.
 	IntegratedTime *time.Time `json:"integrated_time"`
-	Problems       []Problem  `json:"problems"`
+	// TimeSource is the verified time the certificate was checked at:
+	// "rekor-integrated" (a Rekor v1 integrated time with its signed entry
+	// timestamp) or "rfc3161" (a timestamp authority's, as Rekor v2
+	// entries need); null when none verified. An addition to SPEC §7.
+	TimeSource *string   `json:"time_source"`
+	Problems   []Problem `json:"problems"`
 }
 
 // Publisher is the Trusted Publisher a provenance bundle names (SPEC §7,
@@ -293,6 +298,10 @@ func fromAttestation(a verify.Attestation) Attestation {
 	if !a.IntegratedTime.IsZero() {
 		t := a.IntegratedTime.UTC()
 		out.IntegratedTime = &t
+	}
+	if a.TimeSource != "" {
+		src := string(a.TimeSource)
+		out.TimeSource = &src
 	}
 	return out
 }

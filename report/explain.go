@@ -10,12 +10,17 @@ var explanations = map[string]string{
 		"do not install; retry from another network or mirror and report it to the index",
 	"pin-not-published": "a --hash pin matches none of the release's published files: the pin is stale " +
 		"or the release changed; find out where the pin came from before updating it",
-	"invalid-signature": "an attestation's signature does not verify over its statement: the attestation " +
-		"or the file was tampered with; do not install, and report it to the project and the index",
+	"invalid-signature": "an attestation's signature does not verify over its statement, or its RFC 3161 " +
+		"timestamp is damaged or not over that signature: the attestation or the file was tampered with; " +
+		"do not install, and report it to the project and the index",
 	"untrusted-certificate": "the signing certificate does not chain to the trusted root's Fulcio at signing time " +
-		"(or its SCT is invalid): do not trust the attestation; check --trusted-root, then report it",
-	"no-transparency-proof": "the attestation has no valid transparency-log entry (inclusion proof or promise): " +
-		"it cannot be shown to have been logged publicly; do not trust it, and check --trusted-root",
+		"(or its SCT is invalid), or the log or timestamp authority that vouches for the signing time is not " +
+		"in the trusted root or was outside its validity window then: do not trust the attestation; check " +
+		"--trusted-root (an old root lacks new logs and timestamp authorities), then report it",
+	"no-transparency-proof": "the attestation has no valid transparency-log entry (inclusion proof or promise), " +
+		"no trusted signing time (a Rekor v2 entry needs an RFC 3161 timestamp), or only an entry of a type " +
+		"pyverify cannot verify: it cannot be shown to have been logged publicly; do not trust it, and check " +
+		"--trusted-root",
 	"invalid-statement": "the attestation's payload is not an in-toto Statement v1: it is malformed or forged; " +
 		"do not trust it, and report it to the index",
 	"subject-mismatch": "the attestation is about another file name or digest than this file: it was made for " +

@@ -272,6 +272,9 @@ func (t *textWriter) attestation(n int, a Attestation) {
 		}
 		t.field(6, "log entry", log)
 	}
+	if a.TimeSource != nil && *a.TimeSource == "rfc3161" {
+		t.field(6, "signing time", "from an RFC 3161 timestamp")
+	}
 }
 
 // explained prints problems with what each means and what to do next.

@@ -30,7 +30,9 @@ type Verifier struct {
 // options of the corpus README rule 2: one transparency-log entry, one
 // signed certificate timestamp and one observer timestamp required. The
 // integrated time that anchors the certificate counts only through a
-// verified signed entry timestamp. No option weakens these.
+// verified signed entry timestamp; a Rekor v2 entry has none, and its time
+// comes from an RFC 3161 timestamp instead (rekorv2.go). No option weakens
+// these.
 func NewVerifier(tr *TrustedRoot) (*Verifier, error) {
 	if tr == nil || tr.tr == nil {
 		return nil, errors.New("sigstore verifier: no trusted root")
@@ -136,8 +138,13 @@ func (v *Verifier) verifyAttestation(filename, sha256hex string, n int, pub Publ
 		var res *sgverify.VerificationResult
 		res, err = v.sv.Verify(b, sgverify.NewPolicy(sgverify.WithoutArtifactUnsafe(), sgverify.WithoutIdentitiesUnsafe()))
 		if err == nil {
+			err = checkRekorV2Windows(entries, res, v.tr.tr.RekorLogs())
+		}
+		if err == nil {
+			a.TimeSource = timeSourceOf(res)
 			return v.checkVerified(a, fail, filename, sha256hex, ra, entries, res)
 		}
+		err = explainLogFailure(err, b, entries, v.tr.tr)
 	}
 	return fail(sigstoreProblem(err, logIDs, v.tr.tr.RekorLogs()))
 }
@@ -215,6 +222,9 @@ func toBundle(ra RawAttestation) (*bundle.Bundle, []*protorekor.TransparencyLogE
 		}
 		entries = append(entries, &e)
 	}
+	if err := checkEntryKinds(entries); err != nil {
+		return nil, entries, err
+	}
 	cert, err := x509.ParseCertificate(ra.Certificate)
 	if err != nil {
 		return nil, entries, fmt.Errorf("%w: %w", errMalformedCertificate, err)
@@ -230,7 +240,8 @@ func toBundle(ra RawAttestation) (*bundle.Bundle, []*protorekor.TransparencyLogE
 			Content: &protobundle.VerificationMaterial_Certificate{
 				Certificate: &protocommon.X509Certificate{RawBytes: ra.Certificate},
 			},
-			TlogEntries: entries,
+			TlogEntries:               entries,
+			TimestampVerificationData: timestampData(ra),
 		},
 		Content: &protobundle.Bundle_DsseEnvelope{
 			DsseEnvelope: &protodsse.Envelope{

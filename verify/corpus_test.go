@@ -339,6 +339,7 @@ func TestVerifyFileAttestation(t *testing.T) {
 		},
 		LogIndex:       136619283,
 		IntegratedTime: time.Unix(1727988030, 0).UTC(),
+		TimeSource:     verify.TimeRekorIntegrated,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("attestation (-want +got):\n%s", diff)

@@ -21,6 +21,16 @@ const (
 
 var testLogs = map[string]*root.TransparencyLog{trustedLogID: {}}
 
+// errV2Inclusion is sigstore-go's error for a Rekor v2 entry whose
+// recomputed leaf is not in the tree the checkpoint signs.
+var errV2Inclusion = errors.New("failed to verify log inclusion: verifying log entry: verifying inclusion: calculated root: [1] does not match expected root: [2]")
+
+// errTimestamps is sigstore-go's error when no time verified and the one
+// RFC 3161 timestamp failed against every TSA with cause.
+func errTimestamps(cause string) error {
+	return errors.New("failed to verify timestamps: threshold not met for verified signed & log entry integrated timestamps: 0 < 1; error: unable to verify signed timestamps: " + cause)
+}
+
 type problemCase struct {
 	name   string
 	err    error
@@ -52,6 +62,10 @@ func TestSigstoreProblemInvalidSignature(t *testing.T) {
 		{"DSSE signature", errors.New("failed to verify signature: could not verify envelope: no valid signatures"), []string{trustedLogID}},
 		{"malformed certificate", fmt.Errorf("%w: x509: malformed certificate", errMalformedCertificate), []string{trustedLogID}},
 		{"anything else", errors.New("failed to fetch signature content: surprise"), []string{trustedLogID}},
+		{"Rekor v2 entry whose DSSE signature fails alone", &v2MismatchError{err: errV2Inclusion, dsseErr: errors.New("could not verify envelope: accepted signatures do not match threshold")}, []string{trustedLogID}},
+		{"timestamp signature", errTimestamps("error parsing response into Timestamp: x509: ECDSA verification failure"), []string{trustedLogID}},
+		{"timestamp over another signature", errTimestamps("hashed messages don't match"), []string{trustedLogID}},
+		{"timestamp response refused by the TSA", errTimestamps("timestamp response is not valid: the request cannot be handled"), []string{trustedLogID}},
 	})
 }
 
@@ -63,6 +77,10 @@ func TestSigstoreProblemUntrustedCertificate(t *testing.T) {
 		{"SCT", errors.New("failed to verify signed certificate timestamp: only able to verify 0 SCT entries; unable to meet threshold of 1"), []string{trustedLogID}},
 		{"certificate expired at integration", errors.New("failed to verify log inclusion: integrated time outside certificate validity"), []string{trustedLogID}},
 		{"CA certificate as the signing certificate", fmt.Errorf("%w: subject \"CN=x\"", errCertificateNotLeaf), []string{trustedLogID}},
+		{"timestamp from a TSA the root does not hold (certificate embedded)", errTimestamps("certificate embedded in the TSR does not match the provided TSA certificate"), []string{trustedLogID}},
+		{"timestamp from a TSA the root does not hold (no certificate)", errTimestamps("error while verifying signer certificate chain: x509: certificate signed by unknown authority"), []string{trustedLogID}},
+		{"timestamp from a TSA outside its validity window", errTimestamps("certificate embedded in the TSR does not match the provided TSA certificate\ntimestamp is after the validity period end"), []string{trustedLogID}},
+		{"Rekor v2 log outside its validity window", fmt.Errorf("%w: Rekor v2 log https://log2024-1.rekor.sigstore.dev is trusted from …", errLogOutsideValidity), []string{trustedLogID}},
 	})
 }
 
@@ -77,6 +95,8 @@ func TestSigstoreProblemNoTransparencyProof(t *testing.T) {
 		{"Rekor v2 entry whose checkpoint fails", errors.New("failed to verify log inclusion: verifying log entry: invalid checkpoint signature"), []string{trustedLogID}},
 		{"duplicated entries", errors.New("failed to verify log inclusion: duplicate tlog entries found"), []string{trustedLogID, trustedLogID}},
 		{"malformed entry", fmt.Errorf("%w 0: proto: syntax error", errMalformedLogEntry), nil},
+		{"Rekor v2 entry that does not match, DSSE signature verifies", &v2MismatchError{err: errV2Inclusion}, []string{trustedLogID}},
+		{"Rekor v2 dsse 0.0.2 entry (unsupported)", fmt.Errorf("%w: entry 0 is a Rekor v2 dsse 0.0.2 entry", errUnsupportedLogEntry), []string{trustedLogID}},
 	})
 }
 

@@ -31,6 +31,7 @@ type RawAttestation struct {
 	TransparencyEntries []json.RawMessage // Rekor TransparencyLogEntry objects, protobuf JSON
 	Statement           []byte            // the DSSE payload: an in-toto statement (envelope.statement)
 	Signature           []byte            // the DSSE signature over Statement (envelope.signature)
+	Timestamps          [][]byte          // RFC 3161 timestamp responses (verification_material.timestamps), see timestamps.go
 }
 
 // provenanceVersion and attestationVersion are the only versions PEP 740
@@ -229,6 +230,9 @@ func decodeAttestation(obj map[string]json.RawMessage) (RawAttestation, error) {
 			return RawAttestation{}, at(fmt.Sprintf(".verification_material.transparency_entries[%d]", k), err)
 		}
 		a.TransparencyEntries = append(a.TransparencyEntries, e)
+	}
+	if a.Timestamps, err = decodeTimestamps(vm); err != nil {
+		return RawAttestation{}, err
 	}
 	env, err := requiredObject(obj, "envelope")
 	if err != nil {

@@ -126,6 +126,7 @@ type Attestation struct {
 	Identity       Identity
 	LogIndex       int64
 	IntegratedTime time.Time
+	TimeSource     TimeSource // the verified time the certificate was checked at; "" when none verified
 	Problems       []Problem
 }
 

@@ -312,11 +312,11 @@ func TestSyntheticPublishers(t *testing.T) {
 				t.Fatalf("VerifyFile = %s with problems %+v and %d attestations, want verified, none, 1", fv.Evidence, fv.Problems, len(fv.Attestations))
 			}
 			got := fv.Attestations[0]
-			if got.LogIndex == 0 || got.IntegratedTime.IsZero() {
-				t.Errorf("log index %d, integrated time %v: want both from the verified log entry", got.LogIndex, got.IntegratedTime)
+			if got.LogIndex == 0 || got.IntegratedTime.IsZero() || got.TimeSource != verify.TimeRekorIntegrated {
+				t.Errorf("log index %d, integrated time %v, time source %q: want all from the verified log entry", got.LogIndex, got.IntegratedTime, got.TimeSource)
 			}
 			// Identity fields the test does not pin (digests, run URIs, runner).
-			got.LogIndex, got.IntegratedTime = 0, tt.want.IntegratedTime
+			got.LogIndex, got.IntegratedTime, got.TimeSource = 0, tt.want.IntegratedTime, ""
 			got.Identity.SourceDigest, got.Identity.RunInvocation, got.Identity.RunnerEnvironment = "", "", ""
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("attestation (-want +got):\n%s", diff)

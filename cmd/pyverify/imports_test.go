@@ -25,7 +25,7 @@ var importRules = map[string]importRule{
 	"pypi/pypitest":     {internal: []string{"pypi"}, external: []string{"golang.org/x/sync"}},
 	"policy":            {internal: []string{"pypi"}, external: []string{"github.com/pelletier/go-toml", "github.com/BurntSushi/toml"}},
 	"verify":            {internal: []string{"pypi", "policy"}, external: []string{"github.com/sigstore/", "golang.org/x/sync", "google.golang.org/protobuf", "github.com/secure-systems-lab/", "github.com/in-toto/", "github.com/google/certificate-transparency-go"}},
-	"verify/verifytest": {internal: []string{"verify", "pypi", "policy"}, external: []string{"github.com/sigstore/", "golang.org/x/sync", "google.golang.org/protobuf", "github.com/secure-systems-lab/", "github.com/in-toto/", "github.com/google/certificate-transparency-go", "github.com/cyberphone/", "github.com/transparency-dev/", "github.com/go-openapi/"}},
+	"verify/verifytest": {internal: []string{"verify", "pypi", "policy"}, external: []string{"github.com/sigstore/", "golang.org/x/sync", "google.golang.org/protobuf", "github.com/secure-systems-lab/", "github.com/in-toto/", "github.com/google/certificate-transparency-go", "github.com/cyberphone/", "github.com/transparency-dev/", "github.com/go-openapi/", "github.com/digitorus/timestamp", "golang.org/x/mod/sumdb/note"}},
 	"report":            {internal: []string{"verify", "pypi", "policy"}},
 	"bench":             {internal: []string{"verify", "pypi", "policy"}, helpers: true},
 	"cmd/pyverify":      {internal: []string{"verify", "pypi", "policy", "report"}, external: []string{"github.com/spf13/cobra", "github.com/spf13/pflag"}},

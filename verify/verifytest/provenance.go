@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
+
+	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 )
 
 // Attestation is a PEP 740 attestation object as PyPI serves it
@@ -15,11 +18,14 @@ type Attestation struct {
 	Envelope             Envelope             `json:"envelope"`
 }
 
-// VerificationMaterial holds the DER leaf certificate (base64) and the Rekor
-// TransparencyLogEntry objects (protobuf-JSON) of an Attestation.
+// VerificationMaterial holds the DER leaf certificate (base64), the Rekor
+// TransparencyLogEntry objects (protobuf-JSON) and the RFC 3161 timestamp
+// responses (base64; packaging.python.org PR #1936, omitted when there are
+// none) of an Attestation.
 type VerificationMaterial struct {
 	Certificate         string            `json:"certificate"`
 	TransparencyEntries []json.RawMessage `json:"transparency_entries"`
+	Timestamps          []string          `json:"timestamps,omitempty"`
 }
 
 // Envelope is PEP 740's reduced DSSE envelope: the in-toto statement and the
@@ -115,11 +121,7 @@ func (s *Sigstore) attest(filename, sha256hex string, spec Spec) (*Attestation, 
 		},
 	}
 	if !spec.NoTlogEntry {
-		logKey := s.rekorKey
-		if spec.UnknownLog {
-			logKey = s.strayKey
-		}
-		e, err := s.logEntry(logKey, l.cert, payload, sig, l.signedAt, spec.CorruptSET)
+		e, err := s.entryFor(spec, l, payload, sig)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,6 +130,11 @@ func (s *Sigstore) attest(filename, sha256hex string, spec Spec) (*Attestation, 
 			return nil, nil, err
 		}
 		a.VerificationMaterial.TransparencyEntries = append(a.VerificationMaterial.TransparencyEntries, raw)
+	}
+	if ts, err := s.timestampFor(spec, l, sig); err != nil {
+		return nil, nil, err
+	} else if ts != nil {
+		a.VerificationMaterial.Timestamps = []string{base64.StdEncoding.EncodeToString(ts)}
 	}
 	if spec.CorruptSignature {
 		sig = append([]byte{}, sig...)
@@ -150,4 +157,59 @@ func marshal(v any) ([]byte, error) {
 		return nil, fmt.Errorf("verifytest: encode: %w", err)
 	}
 	return b, nil
+}
+
+// entryFor logs the signature as spec says: in the Rekor v1 log (or the
+// stray one), or in a Rekor v2 log.
+func (s *Sigstore) entryFor(spec Spec, l *leaf, payload, sig []byte) (*protorekor.TransparencyLogEntry, error) {
+	if !spec.RekorV2 {
+		logKey := s.rekorKey
+		switch {
+		case spec.UnknownLog:
+			logKey = s.strayKey
+		case spec.StaleLog:
+			logKey = s.staleKey
+		}
+		return s.logEntry(logKey, l.cert, payload, sig, l.signedAt, spec.CorruptSET)
+	}
+	log, kind := s.rekorV2, v2KindHashedRekord
+	switch {
+	case spec.UnknownLog:
+		log = s.strayV2
+	case spec.StaleLog:
+		log = s.staleV2
+	}
+	if spec.DSSEV2 {
+		kind = v2KindDSSE
+	}
+	return s.logEntryV2(log, kind, l.cert, payload, sig, spec.CorruptInclusionProof)
+}
+
+// timestampFor returns the RFC 3161 timestamp response spec asks for over
+// the (uncorrupted) signature sig, or nil.
+func (s *Sigstore) timestampFor(spec Spec, l *leaf, sig []byte) ([]byte, error) {
+	if !(spec.Timestamp || spec.RekorV2 && !spec.NoTimestamp) {
+		return nil, nil
+	}
+	t := s.tsa
+	switch {
+	case spec.UnknownTSA:
+		t = s.strayTSA
+	case spec.StaleTSA:
+		t = s.staleTSA
+	}
+	at := l.signedAt
+	if spec.TimestampAfterCertExpiry {
+		at = l.cert.NotAfter.Add(5 * time.Minute)
+	}
+	ts, err := t.stamp(sig, at)
+	if err != nil {
+		return nil, err
+	}
+	if spec.CorruptTimestamp {
+		// The CMS signature is the last element of the response: its
+		// last byte is inside the TSA's ECDSA signature.
+		ts[len(ts)-1] ^= 0x01
+	}
+	return ts, nil
 }

@@ -57,6 +57,11 @@ const (
 	ctlogURI      = "https://ctfe.pyverify.test/test"
 	rekorHost     = "rekor.pyverify.test"
 	rekorTreeID   = 1234567890
+	rekorV2Host   = "log2026-1.rekor.pyverify.test"
+	staleV2Host   = "log2024-1.rekor.pyverify.test"
+	tsaURI        = "https://timestamp.pyverify.test/api/v1/timestamp"
+	staleTSAURI   = "https://timestamp-2024.pyverify.test/api/v1/timestamp"
+	strayTSAURI   = "https://timestamp.elsewhere.test/api/v1/timestamp"
 	leafLifetime  = 10 * time.Minute // Fulcio issues 10-minute certificates
 	signingOffset = 30 * time.Second // when, after NotBefore, the leaf "signs" and Rekor logs it
 )
@@ -72,8 +77,18 @@ type Sigstore struct {
 	ctKey     *ecdsa.PrivateKey
 	rekorKey  *ecdsa.PrivateKey
 	// strayKey signs Rekor entries of a log the trusted root does not hold
-	// (Spec.UnknownLog).
-	strayKey *ecdsa.PrivateKey
+	// (Spec.UnknownLog); staleKey those of a Rekor v1 log the root trusts
+	// only for a window that ended before signing (Spec.StaleLog).
+	strayKey, staleKey *ecdsa.PrivateKey
+	// rekorV2 is a Rekor v2 log of the trusted root; staleV2 one whose
+	// validity window ended before any certificate of a test run was
+	// issued (Spec.StaleLog); strayV2 one the root does not hold
+	// (Spec.UnknownLog with Spec.RekorV2).
+	rekorV2, staleV2, strayV2 *v2Log
+	// tsa is the timestamp authority of the trusted root; staleTSA one the
+	// root trusts only until before any signing (Spec.StaleTSA); strayTSA
+	// one the root does not hold (Spec.UnknownTSA).
+	tsa, staleTSA, strayTSA *tsa
 
 	rootJSON []byte
 	logIndex atomic.Int64
@@ -100,7 +115,7 @@ func NewSigstore() (*Sigstore, error) {
 	s.logIndex.Store(100000000)
 
 	var err error
-	keys := []**ecdsa.PrivateKey{&s.ctKey, &s.rekorKey, &s.strayKey}
+	keys := []**ecdsa.PrivateKey{&s.ctKey, &s.rekorKey, &s.strayKey, &s.staleKey}
 	for _, k := range keys {
 		if *k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 			return nil, fmt.Errorf("verifytest: generate log key: %w", err)
@@ -147,6 +162,48 @@ func NewSigstore() (*Sigstore, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The root grows as the public-good one does: a Rekor v2 shard next to
+	// the v1 log, a retired shard, and timestamp authorities with validity
+	// windows (sigstore-go models each as a TransparencyLog or
+	// SigstoreTimestampingAuthority with a start and an end).
+	retired := start.Add(time.Hour)
+	staleLog, err := transparencyLog("https://"+rekorHost, &s.staleKey.PublicKey, start)
+	if err != nil {
+		return nil, err
+	}
+	staleLog.ValidityPeriodEnd = retired
+	logs := map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog, hex.EncodeToString(staleLog.ID): staleLog}
+	for _, v := range []struct {
+		dst  **v2Log
+		host string
+		end  time.Time
+	}{{&s.rekorV2, rekorV2Host, time.Time{}}, {&s.staleV2, staleV2Host, retired}} {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("verifytest: generate log key: %w", err)
+		}
+		*v.dst = &v2Log{key: key, origin: v.host}
+		tl, err := transparencyLog("https://"+v.host, &key.PublicKey, start)
+		if err != nil {
+			return nil, err
+		}
+		tl.ValidityPeriodEnd = v.end
+		logs[hex.EncodeToString(tl.ID)] = tl
+	}
+	strayKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("verifytest: generate log key: %w", err)
+	}
+	s.strayV2 = &v2Log{key: strayKey, origin: rekorV2Host}
+	if s.tsa, err = newTSA(tsaURI, start, start, time.Time{}); err != nil {
+		return nil, err
+	}
+	if s.staleTSA, err = newTSA(staleTSAURI, start, start, retired); err != nil {
+		return nil, err
+	}
+	if s.strayTSA, err = newTSA(strayTSAURI, start, start, time.Time{}); err != nil {
+		return nil, err
+	}
 	tr, err := root.NewTrustedRoot(root.TrustedRootMediaType01,
 		[]root.CertificateAuthority{&root.FulcioCertificateAuthority{
 			Root:                s.rootCert,
@@ -155,8 +212,8 @@ func NewSigstore() (*Sigstore, error) {
 			URI:                 fulcioURI,
 		}},
 		map[string]*root.TransparencyLog{hex.EncodeToString(ctLog.ID): ctLog},
-		nil,
-		map[string]*root.TransparencyLog{hex.EncodeToString(rekorLog.ID): rekorLog},
+		[]root.TimestampingAuthority{s.tsa.authority(), s.staleTSA.authority()},
+		logs,
 	)
 	if err != nil {
 		return nil, fmt.Errorf("verifytest: trusted root: %w", err)
@@ -172,8 +229,9 @@ func NewSigstore() (*Sigstore, error) {
 }
 
 // TrustedRootJSON returns the trusted_root.json (Sigstore TrustedRoot
-// protobuf-JSON, media type v0.1) that holds this Sigstore's Fulcio CA, CT log
-// and Rekor log, and nothing else. The caller must not modify it.
+// protobuf-JSON, media type v0.1) that holds this Sigstore's Fulcio CA, CT
+// log, two Rekor v1 logs and two Rekor v2 logs (one of each retired) and two
+// timestamp authorities (one retired), and nothing else. The caller must not modify it.
 func (s *Sigstore) TrustedRootJSON() []byte { return s.rootJSON }
 
 // transparencyLog describes a CT or Rekor log keyed by its log id, the SHA-256

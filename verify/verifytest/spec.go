@@ -103,9 +103,44 @@ type Spec struct {
 	// CorruptSET flips a bit of the Rekor signed entry timestamp; body,
 	// inclusion proof and envelope stay intact. JSON: corrupt_set.
 	CorruptSET bool `json:"corrupt_set,omitempty"`
-	// UnknownLog records the entry in a Rekor log whose key is not in the
-	// trusted root. JSON: unknown_log.
+	// UnknownLog records the entry in a Rekor log (v1, or v2 with RekorV2)
+	// whose key is not in the trusted root. JSON: unknown_log.
 	UnknownLog bool `json:"unknown_log,omitempty"`
+
+	// RekorV2 records the signature in the root's Rekor v2 log as a
+	// hashedrekord 0.0.2 entry (inclusion proof and checkpoint, no
+	// integrated time, no SET) and, since such an entry gives no time,
+	// adds an RFC 3161 timestamp from the root's TSA unless NoTimestamp.
+	// JSON: rekor_v2.
+	RekorV2 bool `json:"rekor_v2,omitempty"`
+	// Timestamp adds an RFC 3161 timestamp to a Rekor v1 attestation too.
+	// JSON: timestamp.
+	Timestamp bool `json:"timestamp,omitempty"`
+	// NoTimestamp leaves verification_material.timestamps out of a RekorV2
+	// attestation. JSON: no_timestamp.
+	NoTimestamp bool `json:"no_timestamp,omitempty"`
+	// DSSEV2 logs a RekorV2 attestation as a dsse 0.0.2 entry, the type the
+	// Rekor v2 spec dropped. JSON: dsse_v2.
+	DSSEV2 bool `json:"dsse_v2,omitempty"`
+	// StaleLog records the entry in a Rekor log (v1, or v2 with RekorV2)
+	// the root trusts only for a window that ended before signing.
+	// JSON: stale_log.
+	StaleLog bool `json:"stale_log,omitempty"`
+	// CorruptInclusionProof flips a bit of a RekorV2 entry's inclusion
+	// proof. JSON: corrupt_inclusion_proof.
+	CorruptInclusionProof bool `json:"corrupt_inclusion_proof,omitempty"`
+	// UnknownTSA has the timestamp signed by a TSA the root does not hold.
+	// JSON: unknown_tsa.
+	UnknownTSA bool `json:"unknown_tsa,omitempty"`
+	// StaleTSA has the timestamp signed by a TSA the root trusts only for a
+	// window that ended before signing. JSON: stale_tsa.
+	StaleTSA bool `json:"stale_tsa,omitempty"`
+	// CorruptTimestamp flips a bit of the TSA's signature in the
+	// timestamp response. JSON: corrupt_timestamp.
+	CorruptTimestamp bool `json:"corrupt_timestamp,omitempty"`
+	// TimestampAfterCertExpiry dates the timestamp after the signing
+	// certificate's NotAfter. JSON: timestamp_after_cert_expiry.
+	TimestampAfterCertExpiry bool `json:"timestamp_after_cert_expiry,omitempty"`
 }
 
 // specJSON is Spec's JSON form: the same fields, with statement as a string.
