@@ -105,6 +105,9 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 		}
 		g.Go(func() error {
 			pkgs[i] = e.auditOne(ctx, r)
+			if ctx.Err() != nil && cutShort(pkgs[i]) {
+				pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+			}
 			finish()
 			return nil // one package's failure never cancels another's work
 		})
@@ -115,13 +118,20 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 			pkgs[i] = e.unfinished(reqs[i], ctx.Err())
 		}
 	}
-	return e.newReport(pkgs)
+	return e.newReport(ctx, pkgs)
 }
 
-func (e *Engine) newReport(pkgs []Package) *Report {
+func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
 	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs}
 	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
 		r.IndexURL = c.BaseURL()
+	}
+	if r.Interrupted = ctx.Err() != nil; r.Interrupted {
+		for _, p := range pkgs {
+			if cutShort(p) {
+				r.Unfinished++
+			}
+		}
 	}
 	r.Summarize()
 	return r
@@ -150,12 +160,33 @@ func newPackage(r pypi.Requirement) Package {
 // before it completed.
 func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
 	p := newPackage(r)
-	if cause == nil {
-		cause = errors.New("not checked")
+	msg := fmt.Sprintf("%s: not checked: %v", p.Name, cause)
+	if cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		msg = p.Name + interruptedSuffix
 	}
 	p.Evidence = Error
-	p.Problems = []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", p.Name, cause)}}
+	p.Problems = []Problem{{Kind: Network, Message: msg}}
 	return p
+}
+
+// interruptedSuffix ends the message of every problem that a cancelled
+// context caused, so that cutShort can tell them from real answers.
+const interruptedSuffix = ": not checked: interrupted"
+
+// cutShort reports whether cancellation kept p from finishing. Such a
+// package is summarised by unfinished in one problem, instead of one
+// "interrupted" per request in flight; a definite failure is kept.
+func cutShort(p Package) bool {
+	if p.Evidence == Failed {
+		return false
+	}
+	cut := func(ps []Problem) bool {
+		return slices.ContainsFunc(ps, func(pr Problem) bool { return strings.HasSuffix(pr.Message, interruptedSuffix) })
+	}
+	if cut(p.Problems) {
+		return true
+	}
+	return slices.ContainsFunc(p.Files, func(f File) bool { return cut(f.Problems) })
 }
 
 // auditOne runs SPEC §4 for one requirement.
@@ -206,7 +237,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		g.Go(func() error {
 			if err := e.files.Acquire(ctx, 1); err != nil {
 				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error,
-					Problems: []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", f.Filename, err)}}}
+					Problems: []Problem{indexProblem(f.Filename, err)}}
 				return nil
 			}
 			defer e.files.Release(1)
@@ -414,7 +445,7 @@ func indexProblem(what string, err error) Problem {
 	case errors.Is(err, pypi.ErrNotFound):
 		return Problem{Kind: NotFound, Message: fmt.Sprintf("%s: the index has no such project or release (%v)", what, err)}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return Problem{Kind: Network, Message: fmt.Sprintf("%s: not finished: %v", what, err)}
+		return Problem{Kind: Network, Message: what + interruptedSuffix}
 	case pypi.IsNetwork(err):
 		return Problem{Kind: Network, Message: fmt.Sprintf("%s: %v", what, err)}
 	}
@@ -553,7 +584,7 @@ func (e *Engine) Verify(ctx context.Context, files []LocalFile) *Report {
 		})
 	}
 	_ = g.Wait()
-	return e.newReport(pkgs)
+	return e.newReport(ctx, pkgs)
 }
 
 func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {

@@ -50,10 +50,10 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
-			if err := cmd.Context().Err(); err != nil {
+			if ctx := cmd.Context(); ctx.Err() != nil {
 				// Half an observation would pin half the packages: write nothing.
-				fmt.Fprintf(a.stderr, "pyverify: interrupted (%v): no policy written\n", err)
-				return &exitError{exitIncomplete}
+				fmt.Fprintf(a.stderr, "pyverify: interrupted%s: no policy written\n", signalSuffix(ctx))
+				return &exitError{interruptCode(ctx)}
 			}
 			pins, skipped := verify.PolicyPins(rep)
 			var buf bytes.Buffer
