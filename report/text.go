@@ -221,7 +221,7 @@ func (t *textWriter) detail(d *Document) {
 				t.attestation(j+1, a)
 			}
 			if len(f.Attestations) == 0 {
-				t.field(4, "attestations", "none published")
+				t.field(4, "attestations", noAttestations(f))
 			}
 			t.explained(4, p, fileProblems(f))
 		}
@@ -263,6 +263,21 @@ func (t *textWriter) attestation(n int, a Attestation) {
 		}
 		t.field(6, "log entry", log)
 	}
+}
+
+// noAttestations says why a file shows no attestation: "none published"
+// only when the index said so, never when the provenance was not fetched
+// (offline and not cached, unreachable, an error answer, interrupted).
+func noAttestations(f File) string {
+	for _, pr := range f.Problems {
+		switch pr.Kind {
+		case "network", "index-error", "not-found":
+			if strings.Contains(pr.Message, "provenance") {
+				return "not fetched: the provenance could not be retrieved (see the problems)"
+			}
+		}
+	}
+	return "none published"
 }
 
 // explained prints problems with what each means and what to do next.
