@@ -72,6 +72,7 @@ func writeText(w io.Writer, d *Document, o Options) error {
 		t.detail(d)
 	} else {
 		t.table(d, o.Width)
+		t.markers(d)
 		t.problems(d)
 	}
 	if len(d.Packages) > 0 {
@@ -106,7 +107,7 @@ func (t *textWriter) table(d *Document, width int) {
 	rows := [][numCols]string{{"PACKAGE", "VERSION", "EVIDENCE", "PUBLISHER", "POLICY"}}
 	for _, p := range d.Packages {
 		rows = append(rows, [numCols]string{
-			oneLine(nameWithMarker(p)), oneLine(orDash(p.Version)), oneLine(p.Evidence),
+			oneLine(p.Name), oneLine(orDash(p.Version)), oneLine(p.Evidence),
 			oneLine(publisherCell(p)), policyResult(p),
 		})
 	}
@@ -156,6 +157,22 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// markers lists the environment markers below the table (SPEC §3: kept
+// and shown), where a long one cannot push the table's rows apart.
+func (t *textWriter) markers(d *Document) {
+	first := true
+	for _, p := range d.Packages {
+		if p.Marker == "" {
+			continue
+		}
+		if first {
+			t.printf("\n%s\n", t.paint(ansiBold, "Markers:"))
+			first = false
+		}
+		t.printf("  %s: %s\n", oneLine(packageLabel(p)), oneLine(p.Marker))
+	}
 }
 
 // problems lists every problem below the table, grouped by package: kind

@@ -85,3 +85,42 @@ func TestExplainIndexError(t *testing.T) {
 		t.Errorf("Explain(index-error) does not cover --offline: %q", e)
 	}
 }
+
+// TestTableLayout: the name column holds only the name (a marker, which can
+// be long, is listed below the table), the publisher cell names the forge,
+// and at a terminal's width a long publisher is elided with "…" so that
+// every row still ends with its POLICY.
+func TestTableLayout(t *testing.T) {
+	t.Parallel()
+	att := func(kind, repo, workflow string) []report.Attestation {
+		return []report.Attestation{{Verified: true, Publisher: report.Publisher{Kind: kind, Repository: repo, Workflow: workflow}}}
+	}
+	d := &report.Document{Packages: []report.Package{
+		{Name: "sigstore", Version: "3.6.1", Evidence: "verified", OK: true, Files: []report.File{
+			{Filename: "sigstore-3.6.1.tar.gz", Evidence: "verified", Attestations: att("GitHub", "sigstore/sigstore-python", "release.yml")}}},
+		{Name: "requests", Version: "2.32.3", Marker: `python_version >= "3.9" and platform_system != "Windows"`, Evidence: "hash-only", OK: true},
+		{Name: "acme-lib", Version: "1.2.0", Evidence: "verified", Violation: true, Files: []report.File{
+			{Filename: "acme_lib-1.2.0.tar.gz", Evidence: "verified", Attestations: att("GitLab", "a-very-long-group-name/with-a-subgroup/and-a-long-project-name", ".gitlab-ci.yml")}}},
+	}}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, report.Text, d, report.Options{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	table, rest, _ := strings.Cut(buf.String(), "\n\n")
+	var got []string
+	for l := range strings.SplitSeq(table, "\n") {
+		got = append(got, l)
+	}
+	want := []string{
+		"PACKAGE   VERSION  EVIDENCE   PUBLISHER                                POLICY",
+		"sigstore  3.6.1    verified   GitHub sigstore/sigstore-python (relea…  ok",
+		"requests  2.32.3   hash-only  no attestation                           ok",
+		"acme-lib  1.2.0    verified   GitLab a-very-long-group-name/with-a-s…  VIOLATION",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("table (-want +got):\n%s", diff)
+	}
+	if wantMarker := "  requests 2.32.3: " + d.Packages[1].Marker; !strings.Contains(rest, "Markers:\n"+wantMarker+"\n") {
+		t.Errorf("marker not listed below the table as %q:\n%s", wantMarker, rest)
+	}
+}

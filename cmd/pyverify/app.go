@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
@@ -32,6 +33,8 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	isTerminal     func(io.Writer) bool // a test seam for progress and colour
+	termWidth      func(io.Writer) int  // a terminal's columns, 0 if unknown; nil: terminalWidth
+	now            func() time.Time     // nil: time.Now; a test seam for the progress rate
 
 	indexURL    string
 	trustedRoot string
@@ -48,6 +51,7 @@ type app struct {
 	out       *os.File   // a temporary file beside -o FILE, created before any network work
 	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
 	mu        sync.Mutex // serialises stderr writes from concurrent callbacks
+	bar       string     // the progress line on stderr, redrawn after a log line; "" when none
 }
 
 func (a *app) bindGlobalFlags(root *cobra.Command) {
@@ -108,7 +112,24 @@ func (a *app) logf(format string, args ...any) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.bar != "" { // clear the progress line, log, draw it again below
+		fmt.Fprint(a.stderr, "\r\033[K")
+	}
 	fmt.Fprintf(a.stderr, format+"\n", args...)
+	if a.bar != "" {
+		fmt.Fprint(a.stderr, "\r\033[K"+a.bar)
+	}
+}
+
+// clearProgress removes the progress line before something else is
+// written to stderr for good (a report, an interrupted run's message).
+func (a *app) clearProgress() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.bar != "" {
+		fmt.Fprint(a.stderr, "\r\033[K")
+		a.bar = ""
+	}
 }
 
 // openOutput prepares -o FILE before any network work, so that an
@@ -335,14 +356,23 @@ func (a *app) progress() func(done, total int) {
 	if a.quiet || !a.isTerminal(a.stderr) {
 		return nil
 	}
-	start := time.Now()
+	now := a.now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	return func(done, total int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
-		fmt.Fprintf(a.stderr, "\r\033[Kchecked %d/%d packages (%.1f/s)", done, total, rate)
+		a.bar = fmt.Sprintf("checked %d/%d packages", done, total)
+		// A rate over less than a second measures nothing (1213.9/s).
+		if el := now().Sub(start); el >= time.Second {
+			a.bar += fmt.Sprintf(" (%.1f/s)", float64(done)/el.Seconds())
+		}
+		fmt.Fprint(a.stderr, "\r\033[K"+a.bar)
 		if done == total {
 			fmt.Fprint(a.stderr, "\r\033[K")
+			a.bar = ""
 		}
 	}
 }
@@ -353,9 +383,18 @@ func (a *app) render(rep *verify.Report, detail bool) error {
 	if a.out != nil {
 		w = a.out
 	}
+	a.clearProgress()
+	tty := a.out == nil && a.isTerminal(a.stdout)
 	o := report.Options{
-		Color:  a.out == nil && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
+		Color:  tty && a.getenv("NO_COLOR") == "",
 		Detail: detail,
+	}
+	if tty {
+		width := a.termWidth
+		if width == nil {
+			width = terminalWidth
+		}
+		o.Width = width(a.stdout) // long publishers are elided to keep POLICY on the line
 	}
 	toFile := a.out != nil
 	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {
@@ -378,6 +417,19 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// terminalWidth is w's width in columns when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
 }
 
 // osFS opens files by their OS path as given, so that requirement files
