@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +48,7 @@ type app struct {
 	offline     bool
 	quiet       bool
 	verbose     bool
+	pin         policy.PinOptions // check and verify: --repo, --owner, --workflow
 
 	out       *os.File   // a temporary file beside -o FILE, created before any network work
 	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
@@ -54,20 +56,33 @@ type app struct {
 	bar       string     // the progress line on stderr, redrawn after a log line; "" when none
 }
 
+// globalFlags names the flags bindGlobalFlags defines.
+var globalFlags = []string{"index-url", "trusted-root", "policy", "format", "output", "concurrency", "cache-dir", "no-cache", "offline", "quiet", "verbose"}
+
 func (a *app) bindGlobalFlags(root *cobra.Command) {
 	a.format.f = report.Text
+	a.concurrency = 16
 	f := root.PersistentFlags()
 	f.StringVar(&a.indexURL, "index-url", "", "base `URL` of a Warehouse-compatible index (default $PYVERIFY_INDEX_URL, else "+defaultIndexURL+")")
 	f.StringVar(&a.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json `FILE` to verify against (default: the public-good root via TUF)")
 	f.StringVar(&a.policyFile, "policy", "", "policy `FILE` (default ./pyverify.toml, else [tool.pyverify] in ./pyproject.toml, else built in)")
 	f.Var(&a.format, "format", "report format: "+formatChoices())
 	f.StringVarP(&a.output, "output", "o", "", "write the report to `FILE` instead of stdout")
-	f.IntVar(&a.concurrency, "concurrency", 16, "most HTTP requests in flight")
+	f.Var((*countFlag)(&a.concurrency), "concurrency", "most HTTP requests in flight")
 	f.StringVar(&a.cacheDir, "cache-dir", "", "cache `DIR` (default: the user cache dir + /pyverify)")
 	f.BoolVar(&a.noCache, "no-cache", false, "use no cache")
 	f.BoolVar(&a.offline, "offline", false, "never touch the network: use only the cache and local files")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "less on stderr")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "more on stderr: each request and retry")
+}
+
+// bindPinFlags adds --repo, --owner and --workflow, a one-off publisher
+// pin like gh attestation verify's, without writing a policy file.
+func (a *app) bindPinFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&a.pin.Repo, "repo", "", "require every file to be attested by the GitHub repository `OWNER/NAME` (replaces the policy's package entries)")
+	f.StringVar(&a.pin.Owner, "owner", "", "require every file to be attested by a GitHub repository of `OWNER` (a glob; replaces the policy's package entries)")
+	f.StringVar(&a.pin.Workflow, "workflow", "", "with --repo or --owner: and by the workflow `FILE` (a glob, e.g. release.yml)")
 }
 
 // setup validates the global options before any command runs.
@@ -158,7 +173,8 @@ func (a *app) openOutput() error {
 		}
 		mode = st.Mode().Perm() // keep an existing report's permissions
 	}
-	f, err := os.CreateTemp(filepath.Dir(a.output), "."+filepath.Base(a.output)+".*.tmp")
+	dir := filepath.Dir(a.output)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(a.output)+".*.tmp")
 	if err == nil {
 		err = f.Chmod(mode)
 	}
@@ -167,7 +183,20 @@ func (a *app) openOutput() error {
 			f.Close()
 			os.Remove(f.Name())
 		}
-		return fmt.Errorf("cannot write the report to %s: %w", a.output, err)
+		// The temporary file's name is ours, not the user's: say why in
+		// terms of what they gave.
+		why := "cannot create a file in directory " + dir
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			why = "directory " + dir + " does not exist"
+		case errors.Is(err, fs.ErrPermission):
+			why = "no permission to create a file in directory " + dir
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the bare cause, e.g. "read-only file system"
+		}
+		return fmt.Errorf("cannot write the report to %s: %s (%w)", a.output, why, err)
 	}
 	a.out = f
 	return nil
@@ -290,6 +319,9 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 // a usage error naming where it came from.
 func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	indexURL, from := a.resolveIndexURL(opts)
+	if err := checkIndexURL(indexURL); err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
 	o := pypi.Options{
 		BaseURL:     indexURL,
 		Concurrency: a.concurrency,
@@ -310,6 +342,25 @@ func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	return c, nil
 }
 
+// checkIndexURL catches the index URLs people mistype, with the way out:
+// the client's own validation would quote them URL-escaped or name only
+// the missing scheme.
+func checkIndexURL(raw string) error {
+	shown := pypi.RedactURL(raw)
+	switch {
+	case strings.ContainsAny(raw, " \t\n"):
+		return fmt.Errorf("%q is not an http(s) URL: give one such as https://pypi.org or https://HOST/simple", shown)
+	case !strings.Contains(raw, "://"):
+		host, _, _ := strings.Cut(raw[strings.LastIndex(raw, "@")+1:], "/")
+		scheme := "https://"
+		if h, _, _ := strings.Cut(host, ":"); h == "localhost" || strings.HasPrefix(h, "127.") || strings.HasPrefix(host, "[::1]") {
+			scheme = "http://" // a local test index rarely has a certificate
+		}
+		return fmt.Errorf("%q has no scheme: did you mean %s%s?", shown, scheme, shown)
+	}
+	return nil
+}
+
 // deps is what a verifying command needs, all loaded before any network
 // work so that a bad input is exit 2 and nothing was verified.
 type deps struct {
@@ -325,6 +376,12 @@ func (a *app) loadDeps(ctx context.Context, withPolicy bool) (*deps, error) {
 	if withPolicy {
 		var err error
 		if pol, err = a.loadPolicy(); err != nil {
+			return nil, err
+		}
+	}
+	if !a.pin.IsZero() {
+		var err error
+		if pol, err = pol.Pin(a.pin); err != nil {
 			return nil, err
 		}
 	}

@@ -41,5 +41,6 @@ func newCheckCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
+	a.bindPinFlags(cmd)
 	return cmd
 }

@@ -28,9 +28,6 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 		Example: `  pyverify policy init -r requirements.txt > pyverify.toml
   pyverify audit -r requirements.txt --policy pyverify.toml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := rejectFlags(cmd, "format"); err != nil { // the output is a policy, not a report
-				return err
-			}
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
@@ -79,6 +76,7 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
+	refuseFlags(cmd, "format") // the output is a policy, not a report
 	return cmd
 }
 
@@ -89,9 +87,6 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 		Short: "Validate a policy file; with -r, show which entry applies to each package",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := rejectFlags(cmd, "format", "output"); err != nil {
-				return err
-			}
 			if len(args) == 1 {
 				a.policyFile = args[0]
 			}
@@ -120,5 +115,7 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "show the entry that applies to each package of `FILE` (repeatable)")
+	// Nothing is fetched or verified, and the answer is a few lines of text.
+	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "offline")
 	return cmd
 }
