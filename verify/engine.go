@@ -220,7 +220,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	rel, err := fetch(ctx, r.Name, version)
 	if err != nil {
 		p.Evidence = Error
-		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
+		prob := indexProblem(fmt.Sprintf("%s %s", r.Name, version), err)
+		if prob.Kind == NotFound {
+			prob.Message += e.existingVersions(ctx, r.Name)
+		}
+		p.Problems = append(p.Problems, prob)
 		return p
 	}
 	if rel.Version != "" {
@@ -316,6 +320,53 @@ func (e *Engine) release(ctx context.Context, project, version string) (*pypi.Re
 		}
 	}
 	return nil, err
+}
+
+// shownVersions is how many versions a not-found names.
+const shownVersions = 5
+
+// existingVersions says, for a release the index does not have, what it
+// has instead, as pip's "from versions: …" does: the newest few versions
+// in PEP 440 order, or that there is no such project. It is "" when the
+// project's listing cannot be had.
+func (e *Engine) existingVersions(ctx context.Context, project string) string {
+	proj, err := e.o.Index.Project(ctx, project)
+	switch {
+	case errors.Is(err, pypi.ErrNotFound):
+		return "; the index has no project " + project
+	case err != nil:
+		return ""
+	}
+	type spelled struct {
+		v pypi.Version
+		s string
+	}
+	var vs []spelled
+	for s := range proj.Releases {
+		if v, err := pypi.ParseVersion(s); err == nil {
+			vs = append(vs, spelled{v, s})
+		}
+	}
+	if len(vs) == 0 {
+		return "; the index lists no versions of " + project
+	}
+	slices.SortFunc(vs, func(a, b spelled) int { return a.v.Compare(b.v) })
+	names := make([]string, 0, shownVersions)
+	for _, v := range vs[max(0, len(vs)-shownVersions):] {
+		names = append(names, v.s)
+	}
+	if len(vs) > shownVersions {
+		return fmt.Sprintf("; the index has %d versions of %s, the newest %d: %s", len(vs), project, shownVersions, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("; the index has %s of %s: %s", plural(len(vs), "version"), project, strings.Join(names, ", "))
+}
+
+// plural is "1 version", "2 versions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // yankedProblem reports a yanked release (PEP 592) with its reason.
