@@ -98,7 +98,9 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
-	refuseFlags(cmd, "format") // the output is a policy, not a report
+	// The output is a policy, not a report, and it is observed with the
+	// built-in default: an existing policy must not decide what it pins.
+	refuseFlags(cmd, "format", "policy")
 	return cmd
 }
 
@@ -153,6 +155,6 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "show the entry that applies to each package of `FILE` (repeatable)")
 	// Nothing is fetched or verified, and the answer is a few lines of text.
-	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "offline")
+	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "cache-dir", "no-cache", "offline")
 	return cmd
 }

@@ -21,7 +21,8 @@ their PEP 740 attestations (Sigstore-signed, bound to a Trusted Publisher), and
 evaluates the evidence against a policy.
 
 Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
-2 usage or configuration error; 3 something could not be checked completely.`,
+2 usage or configuration error; 3 something could not be checked completely;
+130 or 143 interrupted (Ctrl-C, SIGTERM). The manual is docs/manual.md.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -30,6 +31,7 @@ Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
 		},
 	}
 	root.SetVersionTemplate(versionLine()) // --version says what `pyverify version` says
+	root.Flags().Bool("version", false, "print pyverify's version")
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
