@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +24,7 @@ Integrity API for the project and version the filename names.`,
 		Example: `  pyverify verify sigstore-3.6.1.tar.gz --provenance sigstore-3.6.1.tar.gz.provenance --trusted-root trusted_root.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError(cmd, errors.New("nothing to verify: "+hintVerify))
+				return usageError(cmd, fmt.Errorf("nothing to verify: %s", hintVerify)) // its ... is usage syntax
 			}
 			files, err := localFiles(args, provenance)
 			if err != nil {
