@@ -31,6 +31,29 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
+// ErrorList is every error found in one policy file, in file order, like
+// go/scanner's: one run of `pyverify policy check` shows them all. Its
+// message is one error per line; errors.As finds the first *Error.
+type ErrorList []*Error
+
+// Error implements error.
+func (l ErrorList) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives each error, for errors.As and errors.Is.
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
 // File names Discover looks for (SPEC §2).
 const (
 	FileName      = "pyverify.toml"
@@ -38,14 +61,19 @@ const (
 )
 
 // Parse decodes the content of a pyverify.toml file named name (SPEC §6).
-// Every error it returns is an *Error positioned in data.
+// Every error it returns is an *Error positioned in data, or an ErrorList
+// of them when the file has several.
 func Parse(name string, data []byte) (*Policy, error) {
 	root, err := parseTree(name, data)
 	if err != nil {
 		return nil, err
 	}
 	d := &decoder{file: name}
-	return d.policy(root, "")
+	p := d.policy(root, "")
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // ParsePyproject decodes the [tool.pyverify] table of a pyproject.toml file
@@ -72,8 +100,8 @@ func ParsePyproject(name string, data []byte) (p *Policy, found bool, err error)
 		return nil, false, t.errorf(name, "key \"tool.pyverify\" must be a table, not %s", t.typeName())
 	}
 	d := &decoder{file: name}
-	p, err = d.policy(t, "tool.pyverify.")
-	if err != nil {
+	p = d.policy(t, "tool.pyverify.")
+	if err := d.err(); err != nil {
 		return nil, false, err
 	}
 	return p, true, nil
@@ -444,9 +472,37 @@ func (b *builder) value(n *unstable.Node, key pos) (*tvalue, error) {
 	return &tvalue{kind: tScalar, key: key, at: b.shape(n.Raw), sk: n.Kind, text: string(n.Data)}, nil
 }
 
-// decoder maps the positioned tree onto a Policy, strictly (SPEC §6).
+// decoder maps the positioned tree onto a Policy, strictly (SPEC §6). It
+// goes on after an error, collecting every one (fail), but never reports
+// an error that only follows from another.
 type decoder struct {
 	file string
+	errs ErrorList
+}
+
+// fail records err, an *Error from one of the decoder's checks.
+func (d *decoder) fail(err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		d.errs = append(d.errs, e)
+	}
+}
+
+// err is nil, the one error, or every error in file order.
+func (d *decoder) err() error {
+	switch len(d.errs) {
+	case 0:
+		return nil
+	case 1:
+		return d.errs[0]
+	}
+	slices.SortStableFunc(d.errs, func(a, b *Error) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return d.errs
 }
 
 var (
@@ -479,7 +535,7 @@ const (
 
 // policy decodes the top-level table t (the whole pyverify.toml, or
 // [tool.pyverify]); prefix is how keys under t are named in messages.
-func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
+func (d *decoder) policy(t *tvalue, prefix string) *Policy {
 	p := &Policy{Source: d.file, Require: Hash, Continuity: true, prefix: prefix}
 	for _, name := range t.names {
 		v := t.fields[name]
@@ -498,15 +554,15 @@ func (d *decoder) policy(t *tvalue, prefix string) (*Policy, error) {
 			p.Continuity, err = d.boolean(v, prefix+name)
 			p.continuityLine = v.key.line
 		case "packages":
-			p.Entries, err = d.packages(v, prefix)
+			p.Entries = d.packages(v, prefix)
 		default:
 			err = d.unknownKey(v, name, prefix, topKeys)
 		}
 		if err != nil {
-			return nil, err
+			d.fail(err)
 		}
 	}
-	return p, nil
+	return p
 }
 
 // unknownKey reports a key the schema does not have, with a hint when it is
@@ -561,9 +617,10 @@ func (d *decoder) level(v *tvalue, key string) (Level, error) {
 // packages decodes the [packages] table: one Entry per key, in file order.
 // Two keys that normalise to the same pattern are an error rather than a
 // silent override, since which of them would win is not obvious.
-func (d *decoder) packages(v *tvalue, prefix string) ([]Entry, error) {
+func (d *decoder) packages(v *tvalue, prefix string) []Entry {
 	if v.kind != tTable {
-		return nil, v.errorf(d.file, "%spackages must be a table of package entries, not %s", prefix, v.typeName())
+		d.fail(v.errorf(d.file, "%spackages must be a table of package entries, not %s", prefix, v.typeName()))
+		return nil
 	}
 	var entries []Entry
 	seen := map[string]pos{}
@@ -571,19 +628,19 @@ func (d *decoder) packages(v *tvalue, prefix string) ([]Entry, error) {
 		ev := v.fields[name]
 		pattern, err := d.pattern(ev, name)
 		if err != nil {
-			return nil, err
+			d.fail(err)
+			continue
 		}
 		if first, dup := seen[pattern]; dup {
-			return nil, ev.keyErrorf(d.file, "package entry %q is the same as the one on line %d (names are compared after PEP 503 normalisation)", name, first.line)
+			d.fail(ev.keyErrorf(d.file, "package entry %q is the same as the one on line %d (names are compared after PEP 503 normalisation)", name, first.line))
+			continue
 		}
 		seen[pattern] = ev.key
-		e, err := d.entry(ev, prefix, pattern)
-		if err != nil {
-			return nil, err
+		if e, ok := d.entry(ev, prefix, pattern); ok {
+			entries = append(entries, e)
 		}
-		entries = append(entries, e)
 	}
-	return entries, nil
+	return entries
 }
 
 // pattern validates and normalises a [packages.<name>] key: a project name
@@ -604,13 +661,16 @@ func (d *decoder) pattern(v *tvalue, name string) (string, error) {
 	return pattern, nil
 }
 
-// entry decodes one [packages.<pattern>] table.
-func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
+// entry decodes one [packages.<pattern>] table; ok is false when it has
+// errors, all of them recorded.
+func (d *decoder) entry(v *tvalue, prefix, pattern string) (e Entry, ok bool) {
 	key := entryKey(prefix, pattern)
-	e := Entry{Pattern: pattern, Line: v.key.line, key: key}
+	e = Entry{Pattern: pattern, Line: v.key.line, key: key}
 	if v.kind != tTable {
-		return e, v.errorf(d.file, "%s must be a table, not %s", key, v.typeName())
+		d.fail(v.errorf(d.file, "%s must be a table, not %s", key, v.typeName()))
+		return e, false
 	}
+	before := len(d.errs)
 	for _, name := range v.names {
 		f := v.fields[name]
 		var err error
@@ -618,7 +678,7 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 		case "require":
 			e.Require, err = d.level(f, key+".require")
 		case "publishers":
-			e.Publishers, err = d.publishers(f, key)
+			e.Publishers = d.publishers(f, key)
 		case "continuity":
 			var on bool
 			on, err = d.boolean(f, key+".continuity")
@@ -631,15 +691,19 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (Entry, error) {
 			err = d.unknownKey(f, name, key, entryKeys)
 		}
 		if err != nil {
-			return e, err
+			d.fail(err)
 		}
+	}
+	if len(d.errs) > before {
+		return e, false
 	}
 	if e.Require == "" && len(e.Publishers) == 0 && e.Continuity == nil {
 		// Such an entry would decide nothing but still hide less specific
 		// entries from the packages it matches.
-		return e, v.keyErrorf(d.file, "%s sets none of require, publishers and continuity", key)
+		d.fail(v.keyErrorf(d.file, "%s sets none of require, publishers and continuity", key))
+		return e, false
 	}
-	return e, nil
+	return e, true
 }
 
 // expires decodes a TOML local date (the entry applies through that day,
@@ -679,42 +743,48 @@ func parseDateTime(s string) (time.Time, bool) {
 // publishers decodes an array of publisher tables, inline or [[...]]. An
 // empty array is refused: it would allow no publisher at all under require =
 // "attestation", and it is ambiguous under "hash".
-func (d *decoder) publishers(v *tvalue, entry string) ([]Publisher, error) {
+func (d *decoder) publishers(v *tvalue, entry string) []Publisher {
 	key := entry + ".publishers"
 	if v.kind != tArray {
-		return nil, v.errorf(d.file, "%s must be an array of publisher tables, not %s", key, v.typeName())
+		d.fail(v.errorf(d.file, "%s must be an array of publisher tables, not %s", key, v.typeName()))
+		return nil
 	}
 	if len(v.elems) == 0 {
-		return nil, v.errorf(d.file, "%s is empty: list the publishers to allow, or remove the key to allow any", key)
+		d.fail(v.errorf(d.file, "%s is empty: list the publishers to allow, or remove the key to allow any", key))
+		return nil
 	}
 	pubs := make([]Publisher, 0, len(v.elems))
 	for i, ev := range v.elems {
-		pub, err := d.publisher(ev, fmt.Sprintf("%s[%d]", key, i))
-		if err != nil {
-			return nil, err
+		pub, ok := d.publisher(ev, fmt.Sprintf("%s[%d]", key, i))
+		if !ok {
+			continue
 		}
 		if slices.Contains(pubs, pub) {
-			return nil, ev.errorf(d.file, "%s repeats publisher %s", key, pub)
+			d.fail(ev.errorf(d.file, "%s repeats publisher %s", key, pub))
+			continue
 		}
 		pubs = append(pubs, pub)
 	}
-	return pubs, nil
+	return pubs
 }
 
 // publisher decodes one publisher table: kind first, because which fields
 // are allowed depends on it (SPEC §6), then every field as a checked glob.
-func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
-	var pub Publisher
+func (d *decoder) publisher(v *tvalue, key string) (pub Publisher, ok bool) {
+	fail := func(err error) (Publisher, bool) {
+		d.fail(err)
+		return pub, false
+	}
 	if v.kind != tTable {
-		return pub, v.errorf(d.file, "%s must be a table such as { kind = \"GitHub\", repository = \"owner/name\" }, not %s", key, v.typeName())
+		return fail(v.errorf(d.file, "%s must be a table such as { kind = \"GitHub\", repository = \"owner/name\" }, not %s", key, v.typeName()))
 	}
 	kv := v.fields["kind"]
 	if kv == nil {
-		return pub, v.errorf(d.file, "%s has no kind (one of %s)", key, strings.Join(kinds, ", "))
+		return fail(v.errorf(d.file, "%s has no kind (one of %s)", key, strings.Join(kinds, ", ")))
 	}
 	s, err := d.str(kv, key+".kind")
 	if err != nil {
-		return pub, err
+		return fail(err)
 	}
 	kind, ok := canonicalKind(s)
 	if !ok || kind != s {
@@ -724,9 +794,10 @@ func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
 		} else if h := suggest(s, kinds); h != "" {
 			msg = fmt.Sprintf("unknown publisher kind %q (did you mean %q?)", s, h)
 		}
-		return pub, kv.errorf(d.file, "%s", msg)
+		return fail(kv.errorf(d.file, "%s", msg))
 	}
 	pub.Kind = kind
+	before := len(d.errs)
 	allowed := kindFields[kind]
 	for _, name := range v.names {
 		if name == "kind" {
@@ -734,17 +805,21 @@ func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
 		}
 		f := v.fields[name]
 		if !slices.Contains(pubFields, name) {
-			return pub, d.unknownKey(f, name, key, append([]string{"kind"}, allowed...))
+			d.fail(d.unknownKey(f, name, key, append([]string{"kind"}, allowed...)))
+			continue
 		}
 		if !slices.Contains(allowed, name) {
-			return pub, f.keyErrorf(d.file, "%s publishers have no %q (they have %s)", kind, name, strings.Join(allowed, ", "))
+			d.fail(f.keyErrorf(d.file, "%s publishers have no %q (they have %s)", kind, name, strings.Join(allowed, ", ")))
+			continue
 		}
 		s, err := d.str(f, key+"."+name)
 		if err != nil {
-			return pub, err
+			d.fail(err)
+			continue
 		}
 		if err := checkField(kind, name, s); err != "" {
-			return pub, f.errorf(d.file, "%s.%s: %s", key, name, err)
+			d.fail(f.errorf(d.file, "%s.%s: %s", key, name, err))
+			continue
 		}
 		switch name {
 		case "repository":
@@ -761,11 +836,14 @@ func (d *decoder) publisher(v *tvalue, key string) (Publisher, error) {
 			pub.Runner = s
 		}
 	}
+	if len(d.errs) > before {
+		return pub, false
+	}
 	need := kindNeeds[kind]
 	if (need == "repository" && pub.Repository == "") || (need == "email" && pub.Email == "") {
-		return pub, v.errorf(d.file, "%s: a %s publisher needs %s, or it would allow anyone on %s", key, kind, need, kind)
+		return fail(v.errorf(d.file, "%s: a %s publisher needs %s, or it would allow anyone on %s", key, kind, need, kind))
 	}
-	return pub, nil
+	return pub, true
 }
 
 // checkField validates one publisher field value; it returns "" when fine.

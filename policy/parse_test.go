@@ -3,6 +3,7 @@ package policy_test
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -374,5 +375,44 @@ func TestLoad(t *testing.T) {
 				t.Errorf("Load mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestParseAllErrors: one run of policy check shows every error of the
+// file, each at its FILE:LINE:COLUMN and in file order, so that four typos
+// take one run, not four; an error does not cascade into others.
+func TestParseAllErrors(t *testing.T) {
+	t.Parallel()
+	src := `requre = "hash"
+deny-yanked = "yes"
+[packages.demo]
+require = "attestations"
+publishers = [{ kind = "GitHub", repository = "a/b", workflw = "r.yml" }, { kind = "GitHub", repository = "b" }]
+[packages.other]
+reason = 1
+require = "hash"
+`
+	_, err := policy.Parse("pyverify.toml", []byte(src))
+	want := []string{
+		`pyverify.toml:1:1: unknown key "requre" (did you mean "require"?)`,
+		`pyverify.toml:2:15: deny-yanked must be true or false, not a string`,
+		`pyverify.toml:4:11: packages.demo.require must be "hash" or "attestation", not "attestations" (did you mean "attestation"?)`,
+		`pyverify.toml:5:54: unknown key "workflw" in packages.demo.publishers[0] (did you mean "workflow"?)`,
+		`pyverify.toml:5:107: packages.demo.publishers[1].repository: "b" must be a project path such as owner/name (a glob's * does not cross /)`,
+		`pyverify.toml:7:10: packages.other.reason must be a string, not an integer`,
+	}
+	if err == nil {
+		t.Fatal("Parse: no error")
+	}
+	if diff := cmp.Diff(strings.Join(want, "\n"), err.Error()); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	var list policy.ErrorList
+	if !errors.As(err, &list) || len(list) != len(want) {
+		t.Fatalf("error %T is not an ErrorList of %d", err, len(want))
+	}
+	var first *policy.Error
+	if !errors.As(err, &first) || first.Error() != want[0] {
+		t.Errorf("errors.As(*policy.Error) = %v, want the first error", first)
 	}
 }

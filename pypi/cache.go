@@ -161,7 +161,7 @@ func (k *cache) writeMeta(rawURL string, status int, body []byte) {
 		k.logf("cache: not caching %s: %v", rawURL, err)
 		return
 	}
-	k.logf("cached %s", rawURL)
+	k.logf("stored %s in the cache", rawURL)
 }
 
 // createTemp creates a temporary file in dir, creating dir if need be. A
@@ -332,7 +332,7 @@ func (t *fileTee) finish() {
 		t.k.logf("cache: not caching %s: %v", t.f.URL, err)
 		return
 	}
-	t.k.logf("cached %s", t.f.URL)
+	t.k.logf("stored %s in the cache", t.f.URL)
 }
 
 // abort removes the copy unless it was finished.

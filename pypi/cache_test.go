@@ -206,7 +206,7 @@ func TestCacheOnline(t *testing.T) {
 	if diff := cmp.Diff(wantSecond, second); diff != "" {
 		t.Errorf("second pass requests (-want +got):\n%s", diff)
 	}
-	for _, line := range []string{"cached " + s.URL() + "/pypi/cached/1.0/json", "cached " + s.URL() + "/files/", "cache hit " + s.URL() + "/files/"} {
+	for _, line := range []string{"stored " + s.URL() + "/pypi/cached/1.0/json in the cache", "stored " + s.URL() + "/files/", "cache hit " + s.URL() + "/files/"} {
 		if !l.has(line) {
 			t.Errorf("no log line %q in %q", line, l.lines)
 		}

@@ -51,9 +51,10 @@ type Options struct {
 	// ends. nil means a real timer. Tests inject a recorder.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	// Logf, if set, is told about each request and each retry (verbose mode),
-	// and about the cache: "cache hit URL", "cached URL", and entries that
-	// could not be written or were found damaged.
+	// Logf, if set, is told about each request with its HTTP status ("GET
+	// URL: 200 OK") and each retry (verbose mode), and about the cache:
+	// "cache hit URL", "stored URL in the cache", and entries that could not
+	// be written or were found damaged.
 	Logf func(format string, args ...any)
 
 	// CacheDir is the cache directory (SPEC §2 --cache-dir); "" means no
@@ -336,7 +337,6 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 		// Artifacts are hashed as stored: never let the transport decompress.
 		req.Header.Set("Accept-Encoding", "identity")
 	}
-	c.logf("GET %s", rawURL)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		stalled := errors.Is(context.Cause(reqCtx), ErrStalled)
@@ -363,6 +363,7 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 		return nil, ra, &retryable{se}
 	}
 	timer.Reset(c.stall) // headers were progress
+	c.logf("GET %s: %s", rawURL, resp.Status)
 	resp.Body = &body{
 		rc:      resp.Body,
 		url:     rawURL,

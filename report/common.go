@@ -83,16 +83,15 @@ func (l located) where() string {
 	return l.File + ": " + l.Message
 }
 
-// publisherName is a one-line name for an attestation's publisher:
-// "owner/repo (workflow.yml)" for GitHub and GitLab, the e-mail for Google.
+// publisherName is a one-line name for an attestation's publisher, with
+// its forge: "GitHub owner/repo (workflow.yml)" for GitHub and GitLab,
+// "Google" and the e-mail for Google.
 func publisherName(pub Publisher) string {
 	name := pub.Repository
 	if name == "" {
 		name = pub.Email
 	}
-	if name == "" {
-		name = pub.Kind
-	}
+	name = strings.TrimSpace(pub.Kind + " " + name)
 	if pub.Workflow != "" {
 		name += " (" + pub.Workflow + ")"
 	}

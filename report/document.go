@@ -22,7 +22,10 @@ type Document struct {
 	IndexURL      string    `json:"index_url"`
 	Policy        string    `json:"policy"`
 	Packages      []Package `json:"packages"`
-	Summary       Summary   `json:"summary"`
+	// Interrupted: the run was cancelled before every package was checked
+	// (an addition to SPEC §7; omitted when false).
+	Interrupted bool    `json:"interrupted,omitempty"`
+	Summary     Summary `json:"summary"`
 }
 
 // Tool names the program that wrote the document (SPEC §7 "tool").
@@ -180,6 +183,7 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 	}
 	d.IndexURL = r.IndexURL
 	d.Policy = r.Policy
+	d.Interrupted = r.Interrupted
 	for _, p := range r.Packages {
 		d.Packages = append(d.Packages, fromPackage(p))
 	}

@@ -41,8 +41,9 @@ var explanations = map[string]string{
 	"not-found": "the index has no such project, release or file: check the name, the version and --index-url",
 	"unsupported-requirement": "URL, VCS and local-path requirements cannot be checked against the index, so " +
 		"nothing was verified: use a pinned index requirement, or check the artifact with pyverify verify",
-	"index-error": "the index answered with an error (for example 403 from the Integrity API, or a malformed " +
-		"document), so the file could not be checked: retry later, or check --index-url",
+	"index-error": "the file could not be checked for want of a usable answer: an error status from the index (for " +
+		"example 403 from the Integrity API), a malformed document, or, with --offline, nothing in the cache (the " +
+		"index was never asked): retry later, check --index-url, or run once online to fill the cache",
 	"network": "the index could not be reached after several tries, so the file could not be checked: retry, " +
 		"and check connectivity and proxies",
 	"policy-expired": "a policy entry's expiry date has passed, so the entry no longer applies: review it, " +
@@ -85,7 +86,7 @@ var titles = map[string]string{
 	"not-pinned":              "Requirement is not pinned",
 	"not-found":               "Project, release or file not found on the index",
 	"unsupported-requirement": "Requirement cannot be checked against the index",
-	"index-error":             "The index answered with an error",
+	"index-error":             "No usable answer from the index (or, offline, from the cache)",
 	"network":                 "The index could not be reached",
 	"policy-expired":          "Policy entry has expired",
 	"index-mismatch":          "The index served another project or release than asked",

@@ -73,6 +73,7 @@ func writeText(w io.Writer, d *Document, o Options) error {
 		t.detail(d)
 	} else {
 		t.table(d, o.Width)
+		t.markers(d)
 		t.problems(d)
 	}
 	if len(d.Packages) > 0 {
@@ -107,7 +108,7 @@ func (t *textWriter) table(d *Document, width int) {
 	rows := [][numCols]string{{"PACKAGE", "VERSION", "EVIDENCE", "PUBLISHER", "POLICY"}}
 	for _, p := range d.Packages {
 		rows = append(rows, [numCols]string{
-			oneLine(nameWithMarker(p)), oneLine(orDash(p.Version)), oneLine(evidenceCell(p)),
+			oneLine(p.Name), oneLine(orDash(p.Version)), oneLine(evidenceCell(p)),
 			oneLine(publisherCell(p)), policyResult(p),
 		})
 	}
@@ -157,6 +158,22 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// markers lists the environment markers below the table (SPEC §3: kept
+// and shown), where a long one cannot push the table's rows apart.
+func (t *textWriter) markers(d *Document) {
+	first := true
+	for _, p := range d.Packages {
+		if p.Marker == "" {
+			continue
+		}
+		if first {
+			t.printf("\n%s\n", t.paint(ansiBold, "Markers:"))
+			first = false
+		}
+		t.printf("  %s: %s\n", oneLine(packageLabel(p)), oneLine(p.Marker))
+	}
 }
 
 // problems lists every problem below the table, grouped by package: kind
@@ -230,7 +247,7 @@ func (t *textWriter) detail(d *Document) {
 				t.attestation(j+1, a)
 			}
 			if len(f.Attestations) == 0 {
-				t.field(4, "attestations", "none published")
+				t.field(4, "attestations", noAttestations(f))
 			}
 			t.explained(4, p, fileProblems(f))
 		}
@@ -275,6 +292,21 @@ func (t *textWriter) attestation(n int, a Attestation) {
 	if a.TimeSource != nil && *a.TimeSource == "rfc3161" {
 		t.field(6, "signing time", "from an RFC 3161 timestamp")
 	}
+}
+
+// noAttestations says why a file shows no attestation: "none published"
+// only when the index said so, never when the provenance was not fetched
+// (offline and not cached, unreachable, an error answer, interrupted).
+func noAttestations(f File) string {
+	for _, pr := range f.Problems {
+		switch pr.Kind {
+		case "network", "index-error", "not-found":
+			if strings.Contains(pr.Message, "provenance") {
+				return "not fetched: the provenance could not be retrieved (see the problems)"
+			}
+		}
+	}
+	return "none published"
 }
 
 // explained prints problems with what each means and what to do next.

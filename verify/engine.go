@@ -106,6 +106,9 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 		}
 		g.Go(func() error {
 			pkgs[i] = e.auditOne(ctx, r)
+			if ctx.Err() != nil && cutShort(pkgs[i]) {
+				pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+			}
 			finish()
 			return nil // one package's failure never cancels another's work
 		})
@@ -116,13 +119,20 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 			pkgs[i] = e.unfinished(reqs[i], ctx.Err())
 		}
 	}
-	return e.newReport(pkgs)
+	return e.newReport(ctx, pkgs)
 }
 
-func (e *Engine) newReport(pkgs []Package) *Report {
+func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
 	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs}
 	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
 		r.IndexURL = c.BaseURL()
+	}
+	if r.Interrupted = ctx.Err() != nil; r.Interrupted {
+		for _, p := range pkgs {
+			if cutShort(p) {
+				r.Unfinished++
+			}
+		}
 	}
 	r.Summarize()
 	return r
@@ -151,12 +161,33 @@ func newPackage(r pypi.Requirement) Package {
 // before it completed.
 func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
 	p := newPackage(r)
-	if cause == nil {
-		cause = errors.New("not checked")
+	msg := fmt.Sprintf("%s: not checked: %v", p.Name, cause)
+	if cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		msg = p.Name + interruptedSuffix
 	}
 	p.Evidence = Error
-	p.Problems = []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", p.Name, cause)}}
+	p.Problems = []Problem{{Kind: Network, Message: msg}}
 	return p
+}
+
+// interruptedSuffix ends the message of every problem that a cancelled
+// context caused, so that cutShort can tell them from real answers.
+const interruptedSuffix = ": not checked: interrupted"
+
+// cutShort reports whether cancellation kept p from finishing. Such a
+// package is summarised by unfinished in one problem, instead of one
+// "interrupted" per request in flight; a definite failure is kept.
+func cutShort(p Package) bool {
+	if p.Evidence == Failed {
+		return false
+	}
+	cut := func(ps []Problem) bool {
+		return slices.ContainsFunc(ps, func(pr Problem) bool { return strings.HasSuffix(pr.Message, interruptedSuffix) })
+	}
+	if cut(p.Problems) {
+		return true
+	}
+	return slices.ContainsFunc(p.Files, func(f File) bool { return cut(f.Problems) })
 }
 
 // auditOne runs SPEC §4 for one requirement.
@@ -191,7 +222,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	rel, err := fetch(ctx, r.Name, version)
 	if err != nil {
 		p.Evidence = Error
-		p.Problems = append(p.Problems, indexProblem(fmt.Sprintf("%s %s", r.Name, version), err))
+		prob := indexProblem(fmt.Sprintf("%s %s", r.Name, version), err)
+		if prob.Kind == NotFound {
+			prob.Message += e.existingVersions(ctx, r.Name)
+		}
+		p.Problems = append(p.Problems, prob)
 		return p
 	}
 	if prob := checkReleaseDocument(r.Name, version, arbitrary, rel); prob != nil {
@@ -229,7 +264,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		g.Go(func() error {
 			if err := e.files.Acquire(ctx, 1); err != nil {
 				p.Files[i] = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, Evidence: Error, Bytes: BytesNotDownloaded,
-					Problems: []Problem{{Kind: Network, Message: fmt.Sprintf("%s: not checked: %v", f.Filename, err)}}}
+					Problems: []Problem{indexProblem(f.Filename, err)}}
 				return nil
 			}
 			defer e.files.Release(1)
@@ -312,6 +347,53 @@ func (e *Engine) release(ctx context.Context, project, version string) (*pypi.Re
 		}
 	}
 	return nil, err
+}
+
+// shownVersions is how many versions a not-found names.
+const shownVersions = 5
+
+// existingVersions says, for a release the index does not have, what it
+// has instead, as pip's "from versions: …" does: the newest few versions
+// in PEP 440 order, or that there is no such project. It is "" when the
+// project's listing cannot be had.
+func (e *Engine) existingVersions(ctx context.Context, project string) string {
+	proj, err := e.o.Index.Project(ctx, project)
+	switch {
+	case errors.Is(err, pypi.ErrNotFound):
+		return "; the index has no project " + project
+	case err != nil:
+		return ""
+	}
+	type spelled struct {
+		v pypi.Version
+		s string
+	}
+	var vs []spelled
+	for s := range proj.Releases {
+		if v, err := pypi.ParseVersion(s); err == nil {
+			vs = append(vs, spelled{v, s})
+		}
+	}
+	if len(vs) == 0 {
+		return "; the index lists no versions of " + project
+	}
+	slices.SortFunc(vs, func(a, b spelled) int { return a.v.Compare(b.v) })
+	names := make([]string, 0, shownVersions)
+	for _, v := range vs[max(0, len(vs)-shownVersions):] {
+		names = append(names, v.s)
+	}
+	if len(vs) > shownVersions {
+		return fmt.Sprintf("; the index has %d versions of %s, the newest %d: %s", len(vs), project, shownVersions, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("; the index has %s of %s: %s", plural(len(vs), "version"), project, strings.Join(names, ", "))
+}
+
+// plural is "1 version", "2 versions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // yankedProblem reports a yanked release (PEP 592) with its reason.
@@ -447,7 +529,7 @@ func indexProblem(what string, err error) Problem {
 	case errors.Is(err, pypi.ErrNotFound):
 		return Problem{Kind: NotFound, Message: fmt.Sprintf("%s: the index has no such project or release (%v)", what, err)}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return Problem{Kind: Network, Message: fmt.Sprintf("%s: not finished: %v", what, err)}
+		return Problem{Kind: Network, Message: what + interruptedSuffix}
 	case pypi.IsNetwork(err):
 		return Problem{Kind: Network, Message: fmt.Sprintf("%s: %v", what, err)}
 	}
@@ -549,7 +631,7 @@ func (e *Engine) Verify(ctx context.Context, files []LocalFile) *Report {
 		})
 	}
 	_ = g.Wait()
-	return e.newReport(pkgs)
+	return e.newReport(ctx, pkgs)
 }
 
 func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {

@@ -734,12 +734,23 @@ func TestAuditCancel(t *testing.T) {
 		"pkg-00 hash-only []", "  pkg_00-1.0-py3-none-any.whl hash-only []",
 		"pkg-01 error [network]",
 		"pkg-02 hash-only []", "  pkg_02-1.0-py3-none-any.whl hash-only []",
-		"pkg-03 error []", "  pkg_03-1.0-py3-none-any.whl error [network]",
-		"pkg-04 error []", "  pkg_04-1.0-py3-none-any.whl error [network]",
+		"pkg-03 error [network]",
+		"pkg-04 error [network]",
 		"pkg-05 hash-only []", "  pkg_05-1.0-py3-none-any.whl hash-only []",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
+	}
+	// An unfinished package is summarised in one short problem, not one
+	// "context canceled" per request that was cut short.
+	for _, i := range []int{1, 3, 4} {
+		p := rep.Packages[i]
+		if want := p.Name + ": not checked: interrupted"; len(p.Problems) != 1 || p.Problems[0].Message != want {
+			t.Errorf("%s problems = %v, want one %q", p.Name, p.Problems, want)
+		}
+	}
+	if !rep.Interrupted {
+		t.Error("Interrupted = false, want true")
 	}
 	if diff := cmp.Diff(verify.Summary{Packages: 6, HashOnly: 3, Errors: 3, OK: 3}, rep.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
@@ -822,5 +833,8 @@ func TestAuditCancelledBeforeStart(t *testing.T) {
 	}
 	if diff := cmp.Diff(verify.Summary{Packages: 3, Errors: 3}, rep.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if !rep.Interrupted {
+		t.Error("Interrupted = false, want true")
 	}
 }

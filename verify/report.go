@@ -201,6 +201,10 @@ type Report struct {
 	Policy   string // where the policy came from
 	Packages []Package
 	Summary  Summary
+	// Interrupted: the run was cancelled (Ctrl-C, SIGTERM) before every
+	// package was checked; the unfinished ones are error.
+	Interrupted bool
+	Unfinished  int // packages not checked because of the interruption
 }
 
 // Summarize recomputes r.Summary from r.Packages.

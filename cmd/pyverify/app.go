@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
@@ -32,6 +34,8 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	isTerminal     func(io.Writer) bool // a test seam for progress and colour
+	termWidth      func(io.Writer) int  // a terminal's columns, 0 if unknown; nil: terminalWidth
+	now            func() time.Time     // nil: time.Now; a test seam for the progress rate
 
 	indexURL    string
 	trustedRoot string
@@ -44,26 +48,41 @@ type app struct {
 	offline     bool
 	quiet       bool
 	verbose     bool
+	pin         policy.PinOptions // check and verify: --repo, --owner, --workflow
 
 	out       *os.File   // a temporary file beside -o FILE, created before any network work
 	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
 	mu        sync.Mutex // serialises stderr writes from concurrent callbacks
+	bar       string     // the progress line on stderr, redrawn after a log line; "" when none
 }
+
+// globalFlags names the flags bindGlobalFlags defines.
+var globalFlags = []string{"index-url", "trusted-root", "policy", "format", "output", "concurrency", "cache-dir", "no-cache", "offline", "quiet", "verbose"}
 
 func (a *app) bindGlobalFlags(root *cobra.Command) {
 	a.format.f = report.Text
+	a.concurrency = 16
 	f := root.PersistentFlags()
 	f.StringVar(&a.indexURL, "index-url", "", "base `URL` of a Warehouse-compatible index (default $PYVERIFY_INDEX_URL, else "+defaultIndexURL+")")
 	f.StringVar(&a.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json `FILE` to verify against (default: the public-good root via TUF)")
 	f.StringVar(&a.policyFile, "policy", "", "policy `FILE` (default ./pyverify.toml, else [tool.pyverify] in ./pyproject.toml, else built in)")
 	f.Var(&a.format, "format", "report format: "+formatChoices())
 	f.StringVarP(&a.output, "output", "o", "", "write the report to `FILE` instead of stdout")
-	f.IntVar(&a.concurrency, "concurrency", 16, "most HTTP requests in flight")
+	f.Var((*countFlag)(&a.concurrency), "concurrency", "most HTTP requests in flight")
 	f.StringVar(&a.cacheDir, "cache-dir", "", "cache `DIR` (default: the user cache dir + /pyverify)")
 	f.BoolVar(&a.noCache, "no-cache", false, "use no cache")
 	f.BoolVar(&a.offline, "offline", false, "never touch the network: use only the cache and local files")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "less on stderr")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "more on stderr: each request and retry")
+}
+
+// bindPinFlags adds --repo, --owner and --workflow, a one-off publisher
+// pin like gh attestation verify's, without writing a policy file.
+func (a *app) bindPinFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&a.pin.Repo, "repo", "", "require every file to be attested by the GitHub repository `OWNER/NAME` (replaces the policy's package entries)")
+	f.StringVar(&a.pin.Owner, "owner", "", "require every file to be attested by a GitHub repository of `OWNER` (a glob; replaces the policy's package entries)")
+	f.StringVar(&a.pin.Workflow, "workflow", "", "with --repo or --owner: and by the workflow `FILE` (a glob, e.g. release.yml)")
 }
 
 // setup validates the global options before any command runs.
@@ -108,7 +127,24 @@ func (a *app) logf(format string, args ...any) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.bar != "" { // clear the progress line, log, draw it again below
+		fmt.Fprint(a.stderr, "\r\033[K")
+	}
 	fmt.Fprintf(a.stderr, format+"\n", args...)
+	if a.bar != "" {
+		fmt.Fprint(a.stderr, "\r\033[K"+a.bar)
+	}
+}
+
+// clearProgress removes the progress line before something else is
+// written to stderr for good (a report, an interrupted run's message).
+func (a *app) clearProgress() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.bar != "" {
+		fmt.Fprint(a.stderr, "\r\033[K")
+		a.bar = ""
+	}
 }
 
 // openOutput prepares -o FILE before any network work, so that an
@@ -137,7 +173,8 @@ func (a *app) openOutput() error {
 		}
 		mode = st.Mode().Perm() // keep an existing report's permissions
 	}
-	f, err := os.CreateTemp(filepath.Dir(a.output), "."+filepath.Base(a.output)+".*.tmp")
+	dir := filepath.Dir(a.output)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(a.output)+".*.tmp")
 	if err == nil {
 		err = f.Chmod(mode)
 	}
@@ -146,7 +183,20 @@ func (a *app) openOutput() error {
 			f.Close()
 			os.Remove(f.Name())
 		}
-		return fmt.Errorf("cannot write the report to %s: %w", a.output, err)
+		// The temporary file's name is ours, not the user's: say why in
+		// terms of what they gave.
+		why := "cannot create a file in directory " + dir
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			why = "directory " + dir + " does not exist"
+		case errors.Is(err, fs.ErrPermission):
+			why = "no permission to create a file in directory " + dir
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the bare cause, e.g. "read-only file system"
+		}
+		return fmt.Errorf("cannot write the report to %s: %s (%w)", a.output, why, err)
 	}
 	a.out = f
 	return nil
@@ -269,6 +319,9 @@ func (a *app) noteOptions(opts []pypi.Option, indexURL string) {
 // a usage error naming where it came from.
 func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	indexURL, from := a.resolveIndexURL(opts)
+	if err := checkIndexURL(indexURL); err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
 	o := pypi.Options{
 		BaseURL:     indexURL,
 		Concurrency: a.concurrency,
@@ -289,6 +342,25 @@ func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	return c, nil
 }
 
+// checkIndexURL catches the index URLs people mistype, with the way out:
+// the client's own validation would quote them URL-escaped or name only
+// the missing scheme.
+func checkIndexURL(raw string) error {
+	shown := pypi.RedactURL(raw)
+	switch {
+	case strings.ContainsAny(raw, " \t\n"):
+		return fmt.Errorf("%q is not an http(s) URL: give one such as https://pypi.org or https://HOST/simple", shown)
+	case !strings.Contains(raw, "://"):
+		host, _, _ := strings.Cut(raw[strings.LastIndex(raw, "@")+1:], "/")
+		scheme := "https://"
+		if h, _, _ := strings.Cut(host, ":"); h == "localhost" || strings.HasPrefix(h, "127.") || strings.HasPrefix(host, "[::1]") {
+			scheme = "http://" // a local test index rarely has a certificate
+		}
+		return fmt.Errorf("%q has no scheme: did you mean %s%s?", shown, scheme, shown)
+	}
+	return nil
+}
+
 // deps is what a verifying command needs, all loaded before any network
 // work so that a bad input is exit 2 and nothing was verified.
 type deps struct {
@@ -304,6 +376,12 @@ func (a *app) loadDeps(ctx context.Context, withPolicy bool) (*deps, error) {
 	if withPolicy {
 		var err error
 		if pol, err = a.loadPolicy(); err != nil {
+			return nil, err
+		}
+	}
+	if !a.pin.IsZero() {
+		var err error
+		if pol, err = pol.Pin(a.pin); err != nil {
 			return nil, err
 		}
 	}
@@ -335,14 +413,23 @@ func (a *app) progress() func(done, total int) {
 	if a.quiet || !a.isTerminal(a.stderr) {
 		return nil
 	}
-	start := time.Now()
+	now := a.now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	return func(done, total int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
-		fmt.Fprintf(a.stderr, "\r\033[Kchecked %d/%d packages (%.1f/s)", done, total, rate)
+		a.bar = fmt.Sprintf("checked %d/%d packages", done, total)
+		// A rate over less than a second measures nothing (1213.9/s).
+		if el := now().Sub(start); el >= time.Second {
+			a.bar += fmt.Sprintf(" (%.1f/s)", float64(done)/el.Seconds())
+		}
+		fmt.Fprint(a.stderr, "\r\033[K"+a.bar)
 		if done == total {
 			fmt.Fprint(a.stderr, "\r\033[K")
+			a.bar = ""
 		}
 	}
 }
@@ -353,9 +440,18 @@ func (a *app) render(rep *verify.Report, detail bool) error {
 	if a.out != nil {
 		w = a.out
 	}
+	a.clearProgress()
+	tty := a.out == nil && a.isTerminal(a.stdout)
 	o := report.Options{
-		Color:  a.out == nil && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == "",
+		Color:  tty && a.getenv("NO_COLOR") == "",
 		Detail: detail,
+	}
+	if tty {
+		width := a.termWidth
+		if width == nil {
+			width = terminalWidth
+		}
+		o.Width = width(a.stdout) // long publishers are elided to keep POLICY on the line
 	}
 	toFile := a.out != nil
 	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {
@@ -378,6 +474,19 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// terminalWidth is w's width in columns when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
 }
 
 // osFS opens files by their OS path as given, so that requirement files

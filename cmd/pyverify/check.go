@@ -33,13 +33,14 @@ func newCheckCmd(a *app) *cobra.Command {
 			o := a.engineOptions(d, c)
 			o.NoDownload = noDownload
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
-			// A lookup of one package explains it in full.
-			if err := a.render(rep, len(reqs) == 1 || a.verbose); err != nil {
+			// A lookup explains each package in full.
+			if err := a.render(rep, true); err != nil {
 				return err
 			}
 			return exitFor(rep)
 		},
 	}
 	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
+	a.bindPinFlags(cmd)
 	return cmd
 }

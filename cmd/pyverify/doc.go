@@ -23,17 +23,20 @@
 // Global flags: --index-url URL, --trusted-root FILE, --policy FILE,
 // --format text|json|sarif|markdown, -o FILE, --concurrency N,
 // --cache-dir DIR, --no-cache, --offline, -q, -v. audit and check also take
-// --no-download.
+// --no-download; check and verify take --repo OWNER/NAME, --owner OWNER and
+// --workflow FILE, a one-off GitHub publisher pin.
 //
 // Exit codes:
 //
-//	0  every package satisfies the policy
-//	1  at least one package violates the policy (tampering included)
-//	2  usage or configuration error; nothing was verified
-//	3  no violation, but at least one package could not be checked completely
+//	0    every package satisfies the policy
+//	1    at least one package violates the policy (tampering included)
+//	2    usage or configuration error; nothing was verified
+//	3    no violation, but at least one package could not be checked completely
+//	130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
 //
-// The exit code is the same whatever --format is. The product contract is
-// SPEC.md; this package is only the cobra layer: each command turns flags
-// into inputs, loads the trusted root and policy, calls one engine function
-// and renders the report. Only this package imports cobra.
+// The exit code is the same whatever --format is. docs/manual.md in the
+// repository is the user manual. This package is only the cobra layer: each
+// command turns flags into inputs, loads the trusted root and policy, calls
+// one engine function and renders the report. Only this package imports
+// cobra.
 package main

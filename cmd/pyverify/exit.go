@@ -12,6 +12,8 @@ const (
 	exitViolation  = 1 // at least one package violates the policy
 	exitUsage      = 2 // usage or configuration error; nothing was verified
 	exitIncomplete = 3 // no violation, but something could not be checked
+
+	exitInterrupted = 130 // Ctrl-C (SIGINT); SIGTERM gives 143 (interruptCode)
 )
 
 // exitError carries an exit status out of a command whose report has
@@ -24,12 +26,22 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 // used: a CI gate must not pass because the report was JSON or SARIF.
 func exitFor(r *verify.Report) error {
 	switch {
+	case r.Interrupted:
+		return &interruptError{total: len(r.Packages), unfinished: r.Unfinished}
 	case r.Summary.Violations > 0:
 		return &exitError{exitViolation}
 	case r.Summary.Errors > 0 || r.Summary.OK < r.Summary.Packages:
 		return &exitError{exitIncomplete}
 	}
 	return nil
+}
+
+// interruptError ends a run cancelled by a signal; runApp says how far it
+// got and exits 130 or 143.
+type interruptError struct{ total, unfinished int }
+
+func (e *interruptError) Error() string {
+	return fmt.Sprintf("interrupted: %d of %d packages not checked", e.unfinished, e.total)
 }
 
 // Guidance shown with usage errors.

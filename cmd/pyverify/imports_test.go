@@ -28,7 +28,7 @@ var importRules = map[string]importRule{
 	"verify/verifytest": {internal: []string{"verify", "pypi", "policy"}, external: []string{"github.com/sigstore/", "golang.org/x/sync", "google.golang.org/protobuf", "github.com/secure-systems-lab/", "github.com/in-toto/", "github.com/google/certificate-transparency-go", "github.com/cyberphone/", "github.com/transparency-dev/", "github.com/go-openapi/", "github.com/digitorus/timestamp", "golang.org/x/mod/sumdb/note"}},
 	"report":            {internal: []string{"verify", "pypi", "policy"}},
 	"bench":             {internal: []string{"verify", "pypi", "policy"}, helpers: true},
-	"cmd/pyverify":      {internal: []string{"verify", "pypi", "policy", "report"}, external: []string{"github.com/spf13/cobra", "github.com/spf13/pflag"}},
+	"cmd/pyverify":      {internal: []string{"verify", "pypi", "policy", "report"}, external: []string{"github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/term"}},
 }
 
 // testOnlyExternal may be imported by any package's tests.

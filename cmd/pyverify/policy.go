@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -25,12 +27,17 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init [-r FILE]... [REQ]...",
 		Short: "Print a policy pinning the publishers observed now (trust on first use)",
+		Long: `Print a policy that pins, for each package with verified attestations, the
+publishers observed now, with require = "attestation" (trust on first use).
+
+A package that fails its checks or cannot be checked is not pinned: it is
+named in a "# not pinned" comment and on stderr. The policy is still written,
+but the exit status is then 1 (a package failed) or 3 (something could not be
+checked), as for audit, so "policy init > pyverify.toml && ..." stops there:
+review the comments, then use the file. An interrupted run writes nothing.`,
 		Example: `  pyverify policy init -r requirements.txt > pyverify.toml
   pyverify audit -r requirements.txt --policy pyverify.toml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := rejectFlags(cmd, "format"); err != nil { // the output is a policy, not a report
-				return err
-			}
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
@@ -50,10 +57,10 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
-			if err := cmd.Context().Err(); err != nil {
+			if ctx := cmd.Context(); ctx.Err() != nil {
 				// Half an observation would pin half the packages: write nothing.
-				fmt.Fprintf(a.stderr, "pyverify: interrupted (%v): no policy written\n", err)
-				return &exitError{exitIncomplete}
+				fmt.Fprintf(a.stderr, "pyverify: interrupted%s: no policy written\n", signalSuffix(ctx))
+				return &exitError{interruptCode(ctx)}
 			}
 			pins, skipped := verify.PolicyPins(rep)
 			var buf bytes.Buffer
@@ -75,10 +82,25 @@ func newPolicyInitCmd(a *app) *cobra.Command {
 			if err := a.commitOutput(); err != nil {
 				return err
 			}
-			return exitFor(rep)
+			err = exitFor(rep)
+			var ee *exitError
+			if errors.As(err, &ee) {
+				// The status gates a `policy init > pyverify.toml && …`
+				// chain; say that the file was written all the same.
+				why := "not every package could be checked"
+				if ee.code == exitViolation {
+					why = "a package failed its checks"
+				}
+				fmt.Fprintf(a.stderr, "pyverify: policy written with %d of %d packages not pinned (see its \"# not pinned\" comments); exit status %d because %s\n",
+					len(skipped), len(rep.Packages), ee.code, why)
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
+	// The output is a policy, not a report, and it is observed with the
+	// built-in default: an existing policy must not decide what it pins.
+	refuseFlags(cmd, "format", "policy")
 	return cmd
 }
 
@@ -89,9 +111,6 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 		Short: "Validate a policy file; with -r, show which entry applies to each package",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := rejectFlags(cmd, "format", "output"); err != nil {
-				return err
-			}
 			if len(args) == 1 {
 				a.policyFile = args[0]
 			}
@@ -103,22 +122,39 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s: valid policy, require = %q, %d package entries\n", pol.Source, pol.Require, len(pol.Entries))
+			if a.policyFile == "" && pol.Source == policy.DefaultSource {
+				fmt.Fprintf(a.stdout, "no policy file found (neither ./%s nor [tool.pyverify] in ./%s): the built-in default applies, require = %q, no package entries\n",
+					policy.FileName, policy.PyprojectName, pol.Require)
+			} else {
+				fmt.Fprintf(a.stdout, "%s: valid policy, require = %q, %d package entries\n", pol.Source, pol.Require, len(pol.Entries))
+			}
 			now := time.Now()
+			for _, e := range pol.Entries {
+				if !e.Expires.IsZero() && !now.Before(e.Expires) {
+					fmt.Fprintf(a.stdout, "%s:%d: warning: %s expired after %s: it no longer applies (renew or remove it)\n",
+						pol.Source, e.Line, e.EntryKey(), e.Expires.Add(-time.Nanosecond).Format(time.DateOnly))
+				}
+			}
 			for _, r := range reqs {
 				e, expired := pol.Lookup(r.Name, now)
 				where := "top level"
 				if e != nil {
 					where = fmt.Sprintf("[packages.%q] (line %d), require = %q", e.Pattern, e.Line, e.Require)
 				}
-				fmt.Fprintf(a.stdout, "%s: %s -> %s\n", r.Source(), r.Name, where)
+				name := r.Name
+				if name == "" { // a URL or path requirement that does not say its name
+					name = pypi.RedactURL(r.Text)
+				}
+				fmt.Fprintf(a.stdout, "%s: %s -> %s\n", r.Source(), name, where)
 				for _, x := range expired {
-					fmt.Fprintf(a.stdout, "%s: %s: entry [packages.%q] (line %d) expired on %s\n", r.Source(), r.Name, x.Pattern, x.Line, x.Expires.Add(-time.Nanosecond).Format(time.DateOnly))
+					fmt.Fprintf(a.stdout, "%s: %s: entry [packages.%q] (line %d) expired on %s\n", r.Source(), name, x.Pattern, x.Line, x.Expires.Add(-time.Nanosecond).Format(time.DateOnly))
 				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "show the entry that applies to each package of `FILE` (repeatable)")
+	// Nothing is fetched or verified, and the answer is a few lines of text.
+	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "cache-dir", "no-cache", "offline")
 	return cmd
 }

@@ -22,8 +22,10 @@ FILE in the same position (an Integrity API provenance object or a single
 attestation); without --provenance, provenance is fetched from the index's
 Integrity API for the project and version the filename names.`,
 		Example: `  pyverify verify sigstore-3.6.1.tar.gz --provenance sigstore-3.6.1.tar.gz.provenance --trusted-root trusted_root.json`,
-		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError(cmd, fmt.Errorf("nothing to verify: %s", hintVerify)) // its ... is usage syntax
+			}
 			files, err := localFiles(args, provenance)
 			if err != nil {
 				return err
@@ -49,6 +51,7 @@ Integrity API for the project and version the filename names.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&provenance, "provenance", nil, "provenance `FILE` for the FILE in the same position (repeatable)")
+	a.bindPinFlags(cmd)
 	return cmd
 }
 

@@ -8,16 +8,21 @@ import (
 )
 
 func newVersionCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print pyverify's version",
+		Short: "Print pyverify's version (also: pyverify --version)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := rejectFlags(cmd, "format", "output"); err != nil {
-				return err
-			}
-			_, err := fmt.Fprintf(a.stdout, "pyverify %s (%s, sigstore-go v1.3.0)\n", version, runtime.Version())
+			_, err := fmt.Fprint(a.stdout, versionLine())
 			return err
 		},
 	}
+	// The version is one line of text: no global flag applies.
+	refuseFlags(cmd, globalFlags...)
+	return cmd
+}
+
+// versionLine is what `pyverify version` and `pyverify --version` print.
+func versionLine() string {
+	return fmt.Sprintf("pyverify %s (%s, sigstore-go v1.3.0)\n", version, runtime.Version())
 }
