@@ -48,9 +48,12 @@ type File struct {
 // Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
 // Offline, the answer comes from the cache (Options.Offline).
 func (c *Client) Project(ctx context.Context, project string) (*Project, error) {
-	u := c.endpoint("pypi", project, "json")
+	u, err := c.endpoint("pypi", project, "json")
+	if err != nil {
+		return nil, err
+	}
 	var p *Project
-	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
 		func() ([]byte, error) { return c.getJSON(ctx, u) },
 		func(data []byte) (err error) { p, err = decodeProject(u, data); return err })
 	if err != nil {
@@ -63,9 +66,12 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 // 404 (unknown project or version) is ErrNotFound. Offline, the answer comes
 // from the cache (Options.Offline).
 func (c *Client) Release(ctx context.Context, project, version string) (*Release, error) {
-	u := c.endpoint("pypi", project, version, "json")
+	u, err := c.endpoint("pypi", project, version, "json")
+	if err != nil {
+		return nil, err
+	}
 	var r *Release
-	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
 		func() ([]byte, error) { return c.getJSON(ctx, u) },
 		func(data []byte) (err error) { r, err = decodeRelease(u, data); return err })
 	if err != nil {
@@ -75,18 +81,18 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 }
 
 func (c *Client) getJSON(ctx context.Context, u string) ([]byte, error) {
-	resp, err := c.get(ctx, u, "application/json", false)
-	if err != nil {
-		return nil, err
+	data, err := c.getDoc(ctx, u, "application/json", MaxJSONDocumentSize)
+	if isNotFound(err) {
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-		return readAll(resp, u, MaxJSONDocumentSize)
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, statusError(resp, u))
-	default:
-		return nil, statusError(resp, u)
-	}
+	return data, err
+}
+
+// isNotFound reports a 404 answer (never a network error: 404 is not
+// retried).
+func isNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Code == http.StatusNotFound && !IsNetwork(err)
 }
 
 // wire types: only the fields we use. Unknown fields are ignored, as the
@@ -121,8 +127,13 @@ type jsonProject struct {
 }
 
 // decodeRelease decodes a /pypi/<p>/<v>/json document fetched from docURL.
-// Any problem is a *DecodeError naming docURL.
+// Any problem is a *DecodeError naming docURL; a document that repeats an
+// object key is one (issue #8: last-wins decoding would let it say two
+// things).
 func decodeRelease(docURL string, data []byte) (*Release, error) {
+	if err := CheckStrictJSON(data); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
 	var doc jsonRelease
 	if err := unmarshal(data, &doc); err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}
@@ -151,6 +162,9 @@ func decodeRelease(docURL string, data []byte) (*Release, error) {
 
 // decodeProject decodes a /pypi/<p>/json document fetched from docURL.
 func decodeProject(docURL string, data []byte) (*Project, error) {
+	if err := CheckStrictJSON(data); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
 	var doc jsonProject
 	if err := unmarshal(data, &doc); err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}

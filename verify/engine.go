@@ -26,7 +26,7 @@ type Index interface {
 	Project(ctx context.Context, project string) (*pypi.Project, error)
 	Release(ctx context.Context, project, version string) (*pypi.Release, error)
 	Provenance(ctx context.Context, project, version, filename string) ([]byte, error)
-	Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error)
+	Download(ctx context.Context, f pypi.File, w io.Writer) (pypi.Fetched, error)
 }
 
 // Options configures an Engine.
