@@ -95,6 +95,8 @@ type Client struct {
 	cache     *cache        // nil without Options.CacheDir
 	offline   bool
 	maxFile   int64 // Options.MaxArtifactSize
+	namesMu   sync.Mutex
+	names     map[string]string // PEP 503 name → the index's spelling, learnt from a redirect
 	jitterMu  sync.Mutex
 	jitterRng *rand.Rand
 }
@@ -121,6 +123,7 @@ func NewClient(o Options) (*Client, error) {
 		auth:      auth,
 		origin:    originOf(base),
 		maxFile:   o.MaxArtifactSize,
+		names:     map[string]string{},
 		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
 		ua:        o.UserAgent,
 		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
@@ -303,16 +306,19 @@ func (c *Client) checkGet(rawURL string) error {
 // getDoc fetches a metadata document of at most limit bytes whole. Like
 // retrying, it retries connection errors, 429 and 5xx; a body that breaks
 // off or stalls is retried too, since nothing of it was used yet (issue
-// #14). Any status but 200 is a *StatusError.
-func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64) ([]byte, error) {
+// #14). Any status but 200 is a *StatusError. final is the URL that
+// answered, after redirects, when one did.
+func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64) (data []byte, final *url.URL, err error) {
 	if err := c.checkGet(rawURL); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var data []byte
-	err := c.retrying(ctx, rawURL, func() (time.Duration, error) {
+	err = c.retrying(ctx, rawURL, func() (time.Duration, error) {
 		resp, retryAfter, err := c.try(ctx, rawURL, accept, false)
 		if err != nil {
 			return retryAfter, err
+		}
+		if resp.Request != nil {
+			final = resp.Request.URL
 		}
 		if resp.StatusCode != http.StatusOK {
 			return -1, statusError(resp, rawURL)
@@ -320,7 +326,7 @@ func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64)
 		data, err = readAll(resp, rawURL, limit)
 		return -1, retryBody(ctx, err)
 	})
-	return data, err
+	return data, final, err
 }
 
 // retryBody marks a body that broke off or stalled as retryable.

@@ -494,11 +494,8 @@ func TestPathSegmentsFromIndexData(t *testing.T) {
 			s, c, _ := newIndex(t, demo, pypi.Options{})
 			errs := map[string]error{}
 			_, errs["provenance"] = c.Provenance(t.Context(), tt.project, tt.version, tt.filename)
-			if tt.filename == "demo-1.0.tar.gz" {
+			if tt.filename == "demo-1.0.tar.gz" && tt.project != ".." { // the JSON API asks for "-" (PEP 503)
 				_, errs["release"] = c.Release(t.Context(), tt.project, tt.version)
-			}
-			if tt.project == ".." {
-				_, errs["project"] = c.Project(t.Context(), tt.project)
 			}
 			for what, err := range errs {
 				if !errors.Is(err, pypi.ErrMalformed) || pypi.IsNetwork(err) || !strings.Contains(err.Error(), "cannot be a URL path segment") {
@@ -661,5 +658,48 @@ func TestNoRetryOnPermanentErrors(t *testing.T) {
 				t.Errorf("%d tries (sleeps %v), want %d", got, sl.got(), tt.wantTries)
 			}
 		})
+	}
+}
+
+// TestProjectSpelling pins issue #13: the JSON API is asked for a project by
+// its PEP 503 name, whatever the requirement's spelling; when the index
+// redirects to its own spelling (Warehouse: /pypi/demo/… → /pypi/Demo/…),
+// the run's later requests go there directly. A redirect to another project
+// is followed but not remembered. The cache holds one entry per project
+// whatever the spelling, so offline finds it.
+func TestProjectSpelling(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, demo, pypi.Options{CacheDir: dir})
+	for _, p := range []string{"/pypi/demo/json", "/pypi/demo/1.0/json", "/pypi/demo/0.9/json"} {
+		s.Fault(p, pypitest.Fault{RedirectTo: strings.Replace(p, "demo", "Demo", 1)})
+	}
+	s.Fault("/pypi/other/1.0/json", pypitest.Fault{RedirectTo: "/pypi/Demo/1.0/json"})
+	ctx := t.Context()
+	for _, call := range []func() error{
+		func() error { _, err := c.Release(ctx, "DEMO", "1.0"); return err },
+		func() error { _, err := c.Project(ctx, "demo"); return err },
+		func() error { _, err := c.Release(ctx, "dEmO", "0.9"); return err },
+		func() error { _, err := c.Release(ctx, "Other", "1.0"); return err },
+		func() error { _, err := c.Release(ctx, "OTHER", "1.0"); return err },
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{
+		"/pypi/demo/1.0/json", "/pypi/Demo/1.0/json", // one redirect, remembered
+		"/pypi/Demo/json",
+		"/pypi/Demo/0.9/json",
+		"/pypi/other/1.0/json", "/pypi/Demo/1.0/json", // another project's spelling: not remembered
+		"/pypi/other/1.0/json", "/pypi/Demo/1.0/json",
+	}
+	if diff := cmp.Diff(want, s.Requests()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"demo", "DEMO", "Demo"} {
+		if _, err := offlineClient(t, s.URL(), dir, nil).Release(ctx, name, "1.0"); err != nil {
+			t.Errorf("offline Release(%s) = %v", name, err)
+		}
 	}
 }

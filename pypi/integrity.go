@@ -39,7 +39,7 @@ func (c *Client) Provenance(ctx context.Context, project, version, filename stri
 }
 
 func (c *Client) getProvenance(ctx context.Context, u string) ([]byte, error) {
-	data, err := c.getDoc(ctx, u, IntegrityMediaType, MaxProvenanceSize)
+	data, _, err := c.getDoc(ctx, u, IntegrityMediaType, MaxProvenanceSize)
 	if isNotFound(err) {
 		return nil, fmt.Errorf("%w: %w", ErrNoProvenance, err)
 	}
