@@ -695,7 +695,10 @@ func TestCacheTempRemovedOnCancel(t *testing.T) {
 	s.Fault("/files/*", pypitest.Fault{Stall: true})
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
-		for len(entries(t, dir, "files")) == 0 {
+		for ctx.Err() == nil {
+			if ents, _ := os.ReadDir(filepath.Join(dir, "files")); len(ents) > 0 {
+				break
+			}
 			time.Sleep(time.Millisecond) // polls for the temporary file only
 		}
 		cancel()
