@@ -5,13 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/pypi/pypitest"
 )
 
 // TestIndexCredentials pins private-index support: credentials in the index
@@ -90,5 +94,94 @@ func TestIndexCredentials(t *testing.T) {
 	}
 	if _, err := pypi.NewClient(pypi.Options{BaseURL: "ftp://me:s3cret@host/"}); err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("bad scheme error = %v, want an error without the password", err)
+	}
+}
+
+// TestCredentialsStayWithTheOrigin pins issue #8: a redirect from the index
+// to another port of the same host, or to a subdomain, must not carry the
+// index's credentials (net/http keeps them for both). The receiving server
+// says what arrived.
+func TestCredentialsStayWithTheOrigin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		indexHost string // host name the index is reached by
+		otherHost string // host name of the redirect target
+	}{
+		{name: "another port", indexHost: "127.0.0.1", otherHost: "127.0.0.1"},
+		{name: "subdomain", indexHost: "index.example.test", otherHost: "files.index.example.test"},
+		{name: "same host name, other port, by name", indexHost: "index.example.test", otherHost: "index.example.test"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			index := pypitest.New(demo, nil)
+			t.Cleanup(index.Close)
+			other := pypitest.New(demo, nil)
+			t.Cleanup(other.Close)
+			pypitest.Check(t, other)
+			indexAddr := strings.TrimPrefix(index.URL(), "http://")
+			otherAddr := strings.TrimPrefix(other.URL(), "http://")
+			_, indexPort, _ := net.SplitHostPort(indexAddr)
+			_, otherPort, _ := net.SplitHostPort(otherAddr)
+			// Host names resolve by port: each server has its own.
+			dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+				_, port, _ := net.SplitHostPort(addr)
+				to := map[string]string{indexPort: indexAddr, otherPort: otherAddr}[port]
+				if to == "" {
+					return nil, fmt.Errorf("no server for %s", addr)
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, to)
+			}
+			hc := &http.Client{Transport: &http.Transport{DialContext: dial}}
+			target := "http://" + net.JoinHostPort(tt.otherHost, otherPort) + "/pypi/demo/1.0/json"
+			index.Fault("/pypi/demo/1.0/json", pypitest.Fault{RedirectTo: target})
+			base := "http://me:s3cret@" + net.JoinHostPort(tt.indexHost, indexPort)
+			c, err := pypi.NewClient(pypi.Options{BaseURL: base, HTTPClient: hc, MaxTries: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Release(t.Context(), "demo", "1.0"); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"/pypi/demo/1.0/json"}, index.Authorized()); diff != "" {
+				t.Errorf("index: requests with credentials (-want +got):\n%s", diff)
+			}
+			if got := other.Requests(); len(got) != 1 {
+				t.Fatalf("redirect target saw %v, want one request", got)
+			}
+			if got := other.Authorized(); len(got) != 0 {
+				t.Errorf("redirect target %s received the index's credentials on %v", target, got)
+			}
+		})
+	}
+}
+
+// TestCredentialsOrigin: the default port is the same origin, so a base URL
+// without a port still authenticates to host:80.
+func TestCredentialsOrigin(t *testing.T) {
+	t.Parallel()
+	index := pypitest.New(demo, nil)
+	t.Cleanup(index.Close)
+	addr := strings.TrimPrefix(index.URL(), "http://")
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+	c, err := pypi.NewClient(pypi.Options{BaseURL: "http://me:s3cret@Index.Example.Test", HTTPClient: hc, MaxTries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := c.Release(t.Context(), "demo", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rel.Files[0]
+	f.URL = "http://index.example.test:80/files/Demo/1.0/" + f.Filename
+	if _, err := c.Download(t.Context(), f, discard{}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/pypi/demo/1.0/json", "/files/Demo/1.0/" + f.Filename}
+	if diff := cmp.Diff(want, index.Authorized()); diff != "" {
+		t.Errorf("requests with credentials (-want +got):\n%s", diff)
 	}
 }

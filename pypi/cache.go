@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // ErrNotCached reports, with Options.Offline, a document or artifact the
@@ -31,15 +33,79 @@ var ErrNotCached = errors.New("not in the cache")
 //
 // Every entry is written to a temporary file in its final directory and
 // renamed into place, so concurrent writers and readers (goroutines or
-// processes) never see a partial entry. Metadata is fetched fresh whenever
-// the network may be used (an index changes: yanks, new files) and read from
-// the cache only offline. Artifacts are served from the cache whenever it
-// holds them, after their bytes were hashed again. Failing to write the cache
-// never fails a request; failing to read it falls back to the network when
-// online.
+// processes) never see a partial entry; a temporary file is removed when
+// its request ends, however it ends, and one left by a killed run is swept
+// at start (StaleTempAge). Metadata is fetched fresh whenever the network
+// may be used (an index changes: yanks, new files) and read from the cache
+// only offline. Artifacts are served from the cache whenever it holds them,
+// hashed as they are served. Only regular files are ever opened: anything
+// else (a FIFO would block the run, a symlink could point anywhere) is
+// damaged and removed. Failing to write the cache never fails a request;
+// failing to read it falls back to the network when online.
 type cache struct {
-	dir  string
-	logf func(format string, args ...any)
+	dir     string
+	logf    func(format string, args ...any)
+	maxFile int64 // Options.MaxArtifactSize: no entry or copy is larger
+}
+
+// sweep removes temporary files older than age from the entry directories:
+// ones a killed run left behind. Younger ones may belong to a concurrent run.
+func (k *cache) sweep(age time.Duration, now time.Time) {
+	for _, sub := range []string{"http", "files"} {
+		dir := filepath.Join(k.dir, sub)
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			continue // absent: nothing to sweep; unreadable: reads will say so
+		}
+		for _, e := range ents {
+			if !strings.HasPrefix(e.Name(), ".tmp-") {
+				continue
+			}
+			if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > age {
+				k.logf("cache: removing stale temporary file %s", filepath.Join(dir, e.Name()))
+				k.removeAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+}
+
+// entryState is what the cache found for an artifact.
+type entryState int
+
+const (
+	entryMiss    entryState = iota // nothing usable, nothing written
+	entryHit                       // served (possibly with an error)
+	entryDamaged                   // damaged and removed; nothing seen by the caller
+)
+
+// openEntry opens the cache entry p for reading if it is a regular file. A
+// directory, FIFO, symlink or device there is damage: it is removed and
+// never opened. The open itself does not follow symlinks nor block (see
+// openFlags), for an entry swapped after the check.
+func (k *cache) openEntry(p string) (*os.File, os.FileInfo, entryState) {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			k.logf("cache: %v", err)
+		}
+		return nil, nil, entryMiss
+	}
+	if !fi.Mode().IsRegular() {
+		k.logf("cache: removing damaged entry %s: not a regular file (%v)", p, fi.Mode().Type())
+		k.removeAll(p)
+		return nil, nil, entryDamaged
+	}
+	fd, err := os.OpenFile(p, openFlags, 0)
+	if err != nil {
+		k.logf("cache: %v", err)
+		return nil, nil, entryMiss
+	}
+	if fi2, err := fd.Stat(); err != nil || !fi2.Mode().IsRegular() || !os.SameFile(fi, fi2) {
+		fd.Close()
+		k.logf("cache: %s changed while it was opened", p)
+		return nil, nil, entryMiss
+	}
+	return fd, fi, entryHit
 }
 
 // metaPath is the entry for a metadata request URL.
@@ -114,11 +180,8 @@ func (k *cache) readMeta(rawURL string, limit int64) (status int, body []byte, o
 		return 0, nil, false
 	}
 	p := k.metaPath(rawURL)
-	f, err := os.Open(p)
-	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			k.logf("cache: %v", err)
-		}
+	f, _, st := k.openEntry(p)
+	if st != entryHit {
 		return 0, nil, false
 	}
 	defer f.Close()
@@ -195,6 +258,13 @@ func (k *cache) remove(p string) {
 	}
 }
 
+// removeAll deletes whatever is at p (a symlink, not its target).
+func (k *cache) removeAll(p string) {
+	if err := os.RemoveAll(p); err != nil {
+		k.logf("cache: %v", err)
+	}
+}
+
 // validDigest reports whether s is a sha256 in lowercase hex, the only form
 // used as an artifact's cache name.
 func validDigest(s string) bool {
@@ -209,54 +279,106 @@ func validDigest(s string) bool {
 	return true
 }
 
-// serveFile streams the cached copy of f into w. The copy is first hashed in
-// full and compared with f's size and sha256, and only then written out, so
-// a damaged entry is removed and reported as a miss before a byte reaches w.
-// hit is false when nothing was written: no entry, a damaged one, or one
-// that could not be read.
-func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (n int64, hit bool, err error) {
+// serveFile streams the cached copy of f into w (see Download). An entry is
+// damaged only when its bytes do not hash to its name, f.SHA256; then it is
+// removed and, if bytes already went to w, w is reset. A copy that hashes
+// correctly is a hit even if its length is not f.Size: that is the index's
+// error, reported as a download reports it. Reading is bounded by the
+// maximum artifact size, so an entry is never read for longer than a
+// download could have written it.
+func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entryState, error) {
 	if k == nil || !validDigest(f.SHA256) {
-		return 0, false, nil
+		return 0, entryMiss, nil
 	}
 	p := k.filePath(f.SHA256)
-	fd, err := os.Open(p)
-	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			k.logf("cache: %v", err)
-		}
-		return 0, false, nil
+	fd, fi, st := k.openEntry(p)
+	if st != entryHit {
+		return 0, st, nil
 	}
 	defer fd.Close()
-	h := sha256.New()
-	m, err := io.Copy(h, io.LimitReader(fd, f.Size+1))
-	if err != nil {
-		k.logf("cache: reading %s: %v", p, err)
-		return 0, false, nil
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); m != f.Size || got != f.SHA256 {
-		k.logf("cache: removing damaged entry %s for %s (%d bytes, sha256 %s)", p, f.URL, m, got)
+	damaged := func(what string) (int64, entryState, error) {
+		k.logf("cache: removing damaged entry %s for %s (%s)", p, f.URL, what)
 		fd.Close()
 		k.remove(p)
-		return 0, false, nil
+		return 0, entryDamaged, nil
 	}
-	if _, err := fd.Seek(0, io.SeekStart); err != nil {
+	if fi.Size() > k.maxFile {
+		return damaged(fmt.Sprintf("%d bytes, more than any artifact", fi.Size()))
+	}
+	rw, canReset := w.(resetter)
+	if !canReset || fi.Size() != f.Size {
+		// Hash first, write after: w cannot take the bytes back, or the
+		// entry is longer than what w may get.
+		h := sha256.New()
+		if _, err := copyCtx(ctx, h, fd); err != nil {
+			if ctx.Err() != nil {
+				return 0, entryHit, fmt.Errorf("cache %s: %w", f.URL, ctx.Err())
+			}
+			k.logf("cache: reading %s: %v", p, err)
+			return 0, entryMiss, nil
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != f.SHA256 {
+			return damaged("sha256 " + got)
+		}
+		if _, err := fd.Seek(0, io.SeekStart); err != nil {
+			k.logf("cache: reading %s: %v", p, err)
+			return 0, entryMiss, nil
+		}
+		k.logf("cache hit %s", f.URL)
+		n, err := copyCtx(ctx, w, io.LimitReader(fd, f.Size+1))
+		if err == nil {
+			err = sizeError(f, n, "cache "+f.URL)
+		}
+		return n, entryHit, cacheError(f, err)
+	}
+	// One pass: w receives the bytes as they are hashed.
+	h := sha256.New()
+	n, err := copyCtx(ctx, io.MultiWriter(h, w), io.LimitReader(fd, f.Size+1))
+	var rerr *readError
+	switch {
+	case errors.As(err, &rerr) && ctx.Err() == nil:
+		rw.Reset()
 		k.logf("cache: reading %s: %v", p, err)
-		return 0, false, nil
+		return 0, entryMiss, nil
+	case err != nil:
+		return n, entryHit, cacheError(f, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); n != f.Size || got != f.SHA256 {
+		rw.Reset()
+		return damaged(fmt.Sprintf("%d bytes, sha256 %s", n, got))
 	}
 	k.logf("cache hit %s", f.URL)
-	n, err = copyOut(ctx, io.LimitReader(fd, f.Size), w, f.URL)
-	if err == nil && n != f.Size {
-		err = fmt.Errorf("cache %s: %s changed while it was read: %w", f.URL, p, ErrTruncated)
-	}
-	return n, true, err
+	return n, entryHit, nil
 }
 
-// copyOut copies a cached artifact into w, stopping when ctx ends.
-func copyOut(ctx context.Context, r io.Reader, w io.Writer, rawURL string) (n int64, err error) {
+// readError marks a failure to read the cache, as opposed to writing to
+// the caller.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "read: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// cacheError names the URL in a failure to serve a cached artifact.
+func cacheError(f File, err error) error {
+	var rerr *readError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrTruncated):
+		return err // sizeError named it
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &rerr):
+		return fmt.Errorf("cache %s: %w", f.URL, err)
+	}
+	return fmt.Errorf("download %s: write: %w", f.URL, err)
+}
+
+// copyCtx copies r into w, stopping when ctx ends. Read failures are
+// *readError.
+func copyCtx(ctx context.Context, w io.Writer, r io.Reader) (n int64, err error) {
 	buf := make([]byte, 32<<10)
 	for {
 		if err := ctx.Err(); err != nil {
-			return n, fmt.Errorf("cache %s: %w", rawURL, err)
+			return n, err
 		}
 		m, rerr := r.Read(buf)
 		if m > 0 {
@@ -266,14 +388,14 @@ func copyOut(ctx context.Context, r io.Reader, w io.Writer, rawURL string) (n in
 				werr = io.ErrShortWrite
 			}
 			if werr != nil {
-				return n, fmt.Errorf("download %s: write: %w", rawURL, werr)
+				return n, werr
 			}
 		}
 		if rerr == io.EOF {
 			return n, nil
 		}
 		if rerr != nil {
-			return n, fmt.Errorf("cache %s: read: %w", rawURL, rerr)
+			return n, &readError{rerr}
 		}
 	}
 }
@@ -293,7 +415,7 @@ type fileTee struct {
 // startFile begins caching the download of f; nil without a cache, for a
 // digest that cannot name a cache file, or when the file cannot be created.
 func (k *cache) startFile(f File) *fileTee {
-	if k == nil || !validDigest(f.SHA256) {
+	if k == nil || !validDigest(f.SHA256) || f.Size > k.maxFile {
 		return nil
 	}
 	tmp, err := k.createTemp(filepath.Dir(k.filePath(f.SHA256)))
@@ -304,9 +426,15 @@ func (k *cache) startFile(f File) *fileTee {
 	return &fileTee{k: k, f: f, tmp: tmp, h: sha256.New()}
 }
 
-// write adds p to the copy. A failure abandons the copy, never the download.
+// write adds p to the copy. A failure abandons the copy, never the
+// download; so do bytes beyond the declared size: the copy could not be
+// stored anyway, and is never larger than f.Size (at most MaxArtifactSize).
 func (t *fileTee) write(p []byte) {
 	if t == nil || t.done {
+		return
+	}
+	if t.n+int64(len(p)) > t.f.Size {
+		t.abort()
 		return
 	}
 	t.h.Write(p)

@@ -2,8 +2,13 @@ package pypi_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -265,8 +270,8 @@ func TestOfflineNotCached(t *testing.T) {
 		}},
 		{"download", f.URL, func() error {
 			var buf bytes.Buffer
-			n, err := c.Download(t.Context(), f, &buf)
-			if n != 0 || buf.Len() != 0 {
+			got, err := c.Download(t.Context(), f, &buf)
+			if got.N != 0 || buf.Len() != 0 {
 				t.Errorf("wrote %d bytes", buf.Len())
 			}
 			return err
@@ -514,5 +519,269 @@ func TestCacheWriteFailureIsNotFatal(t *testing.T) {
 	}
 	if !l.has("cache: not caching") {
 		t.Errorf("cache failure not logged: %q", l.lines)
+	}
+}
+
+// hasher hashes what it is given, as the engine does; withReset lets the
+// client take back a damaged cached copy it streamed.
+type hasher struct {
+	h      hash.Hash
+	writes int64
+}
+
+func newHasher() *hasher { return &hasher{h: sha256.New()} }
+
+func (w *hasher) Write(p []byte) (int, error) {
+	w.writes += int64(len(p))
+	return w.h.Write(p)
+}
+
+func (w *hasher) sum() string { return hex.EncodeToString(w.h.Sum(nil)) }
+
+type hasherWithReset struct{ *hasher }
+
+func (w hasherWithReset) Reset() { w.h.Reset() }
+
+// TestDownloadSaysWhereBytesCameFrom pins issue #8 "say where the bytes came
+// from": the first download is from the index, the second from the cache
+// without a request, and a damaged copy is refetched in the same call, so
+// the caller's hash is the declared one (never a digest mismatch), whether
+// or not its writer can be reset.
+func TestDownloadSaysWhereBytesCameFrom(t *testing.T) {
+	t.Parallel()
+	for _, resettable := range []bool{true, false} {
+		t.Run(fmt.Sprintf("resettable=%v", resettable), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir})
+			f := release(t, c, "cached-1.0-py3-none-any.whl")
+			download := func() (pypi.Fetched, *hasher) {
+				t.Helper()
+				h := newHasher()
+				var w io.Writer = h
+				if resettable {
+					w = hasherWithReset{h}
+				}
+				got, err := c.Download(t.Context(), f, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got, h
+			}
+			if got, h := download(); got != (pypi.Fetched{N: f.Size}) || h.sum() != f.SHA256 {
+				t.Errorf("first Download = %+v (sha256 %s), want %d bytes from the index", got, h.sum(), f.Size)
+			}
+			if got, h := download(); got != (pypi.Fetched{N: f.Size, FromCache: true}) || h.sum() != f.SHA256 || h.writes != f.Size {
+				t.Errorf("second Download = %+v (sha256 %s, %d bytes written), want %d bytes once from the cache", got, h.sum(), h.writes, f.Size)
+			}
+			if n := countFiles(s.Requests()); n != 1 {
+				t.Errorf("%d downloads, want 1", n)
+			}
+			entry := filepath.Join(dir, "files", f.SHA256)
+			if err := os.WriteFile(entry, []byte("wheel bytez"), 0o600); err != nil { // same size, other bytes
+				t.Fatal(err)
+			}
+			if got, h := download(); got != (pypi.Fetched{N: f.Size}) || h.sum() != f.SHA256 {
+				t.Errorf("Download of a damaged copy = %+v (sha256 %s), want %d bytes from the index hashing to %s", got, h.sum(), f.Size, f.SHA256)
+			}
+			if n := countFiles(s.Requests()); n != 2 {
+				t.Errorf("%d downloads, want 2 (one refetch)", n)
+			}
+		})
+	}
+}
+
+// TestCacheSizeMismatchKept pins issue #8: an entry is damaged only when its
+// bytes do not hash to its name. Bytes that hash correctly but differ in
+// length from what the index declares are the index's error, reported as
+// a download reports it, and the entry stays.
+func TestCacheSizeMismatchKept(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir})
+	f := release(t, c, "cached-1.0-py3-none-any.whl")
+	if _, err := c.Download(t.Context(), f, discard{}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		size int64
+		want error
+	}{
+		{size: f.Size - 3, want: pypi.ErrTooLarge},
+		{size: f.Size + 3, want: pypi.ErrTruncated},
+	}
+	for _, tt := range tests {
+		for _, w := range []io.Writer{&bytes.Buffer{}, discard{}} {
+			g := f
+			g.Size = tt.size
+			got, err := c.Download(t.Context(), g, w)
+			if !errors.Is(err, tt.want) || !got.FromCache || !strings.Contains(err.Error(), f.URL) {
+				t.Errorf("size %d, %T: Download = %+v, %v; want %v from the cache naming the URL", tt.size, w, got, err, tt.want)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "files", f.SHA256)); err != nil {
+		t.Errorf("entry removed: %v", err)
+	}
+	if n := countFiles(s.Requests()); n != 1 {
+		t.Errorf("%d downloads, want 1", n)
+	}
+}
+
+// TestArtifactTooLarge pins issue #8: a file declared larger than the
+// maximum artifact size is refused before a byte is fetched or cached.
+func TestArtifactTooLarge(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir, MaxArtifactSize: 10})
+	f := release(t, c, "cached-1.0-py3-none-any.whl") // 11 bytes
+	got, err := c.Download(t.Context(), f, discard{})
+	if !errors.Is(err, pypi.ErrArtifactTooLarge) || pypi.IsNetwork(err) || got.N != 0 ||
+		!strings.Contains(err.Error(), f.URL) || !strings.Contains(err.Error(), "11 bytes") {
+		t.Errorf("Download = %+v, %v; want ErrArtifactTooLarge naming the URL and size", got, err)
+	}
+	if n := countFiles(s.Requests()); n != 0 {
+		t.Errorf("%d downloads, want none", n)
+	}
+	if got := entries(t, dir, "files"); len(got) != 0 {
+		t.Errorf("cache holds %v", got)
+	}
+	f.Size = 10 // the index now lies the other way: nothing beyond 10 bytes is stored
+	if _, err := c.Download(t.Context(), f, discard{}); !errors.Is(err, pypi.ErrTooLarge) {
+		t.Errorf("Download = %v, want ErrTooLarge", err)
+	}
+	if got := entries(t, dir, "files"); len(got) != 0 {
+		t.Errorf("cache holds %v", got)
+	}
+}
+
+// TestCacheSweepsStaleTempFiles: temporary files a killed run left are
+// removed when a client starts; recent ones may be a concurrent run's and
+// stay.
+func TestCacheSweepsStaleTempFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * pypi.StaleTempAge)
+	for _, p := range []string{"files/.tmp-old", "http/.tmp-old", "files/.tmp-young", "files/" + sha("x")} {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(p, "young") {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := pypi.NewClient(pypi.Options{BaseURL: "https://index.invalid", CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"files/.tmp-young", "files/" + sha("x")}
+	if diff := cmp.Diff(want, entries(t, dir, "")); diff != "" {
+		t.Errorf("cache after start (-want +got):\n%s", diff)
+	}
+}
+
+// TestCacheTempRemovedOnCancel: a download cancelled mid-body leaves no
+// temporary file behind.
+func TestCacheTempRemovedOnCancel(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir})
+	f := release(t, c, "cached-1.0-py3-none-any.whl")
+	s.Fault("/files/*", pypitest.Fault{Stall: true})
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		for ctx.Err() == nil {
+			if ents, _ := os.ReadDir(filepath.Join(dir, "files")); len(ents) > 0 {
+				break
+			}
+			time.Sleep(time.Millisecond) // polls for the temporary file only
+		}
+		cancel()
+	}()
+	if _, err := c.Download(ctx, f, discard{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Download = %v, want context.Canceled", err)
+	}
+	if got := entries(t, dir, "files"); len(got) != 0 {
+		t.Errorf("cache holds %v after the cancelled download", got)
+	}
+}
+
+// TestCacheNonRegularEntries pins issue #8: a directory or symlink (even to
+// the right bytes) where an entry should be is damaged: removed, never
+// read, replaced online, ErrCacheDamaged offline. FIFOs: cache_unix_test.go.
+func TestCacheNonRegularEntries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		mk   func(t *testing.T, entry string)
+	}{
+		{"directory", func(t *testing.T, entry string) {
+			if err := os.MkdirAll(filepath.Join(entry, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"symlink to the right bytes", func(t *testing.T, entry string) {
+			target := filepath.Join(t.TempDir(), "elsewhere")
+			if err := os.WriteFile(target, []byte("wheel bytes"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, entry); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			testNonRegularEntry(t, tt.mk)
+		})
+	}
+}
+
+func testNonRegularEntry(t *testing.T, mk func(t *testing.T, entry string)) {
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir})
+	f := release(t, c, "cached-1.0-py3-none-any.whl")
+	files := filepath.Join(dir, "files")
+	if err := os.MkdirAll(files, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entry := filepath.Join(files, f.SHA256)
+	meta := filepath.Join(dir, "http", sha(s.URL()+"/pypi/cached/1.0/json"))
+
+	mk(t, entry)
+	var buf bytes.Buffer
+	_, err := offlineClient(t, s.URL(), dir, nil).Download(t.Context(), f, &buf)
+	if !errors.Is(err, pypi.ErrCacheDamaged) || !errors.Is(err, pypi.ErrNotCached) || buf.Len() != 0 {
+		t.Errorf("offline Download = %q, %v; want nothing and ErrCacheDamaged", buf.String(), err)
+	}
+	if _, err := os.Lstat(entry); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("entry not removed: %v", err)
+	}
+
+	mk(t, entry)
+	buf.Reset()
+	got, err := c.Download(t.Context(), f, &buf)
+	if err != nil || got.FromCache || buf.String() != "wheel bytes" {
+		t.Errorf("online Download = %+v %q, %v; want the index's bytes", got, buf.String(), err)
+	}
+	if fi, err := os.Lstat(entry); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("entry not replaced by a regular file: %v, %v", fi, err)
+	}
+
+	if err := os.Remove(meta); err != nil {
+		t.Fatal(err)
+	}
+	mk(t, meta)
+	if _, err := offlineClient(t, s.URL(), dir, nil).Release(t.Context(), "cached", "1.0"); !errors.Is(err, pypi.ErrNotCached) {
+		t.Errorf("offline Release = %v, want ErrNotCached", err)
+	}
+	if _, err := os.Lstat(meta); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("metadata entry not removed: %v", err)
 	}
 }

@@ -2,6 +2,8 @@ package pypi
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -61,13 +63,19 @@ type Options struct {
 	// cache (--no-cache), and then nothing is ever written to disk (SPEC
 	// §4.2). Metadata answers are stored on every fetch but read back only
 	// Offline; artifacts are stored once their bytes matched the declared
-	// size and sha256, and served from the cache after being hashed again.
+	// size and sha256, and served from the cache hashed as they are served
+	// (Download).
 	CacheDir string
 
 	// Offline answers every request from CacheDir and never touches the
 	// network (SPEC §2 --offline); what the cache lacks fails with
 	// ErrNotCached. It requires CacheDir.
 	Offline bool
+
+	// MaxArtifactSize is the largest declared size Download accepts; a
+	// larger file fails with ErrArtifactTooLarge before a byte is fetched
+	// or cached. Default DefaultMaxArtifactSize.
+	MaxArtifactSize int64
 }
 
 // Client talks to a Warehouse-compatible index: the JSON API, the Integrity
@@ -83,9 +91,13 @@ type Client struct {
 	sleep     func(ctx context.Context, d time.Duration) error
 	logf      func(format string, args ...any)
 	now       func() time.Time
-	auth      *url.Userinfo // basic-auth credentials for base's host, from BaseURL
+	auth      *url.Userinfo // basic-auth credentials for base's origin, from BaseURL
+	origin    string        // base's origin, see originOf
 	cache     *cache        // nil without Options.CacheDir
 	offline   bool
+	maxFile   int64 // Options.MaxArtifactSize
+	namesMu   sync.Mutex
+	names     map[string]string // PEP 503 name → the index's spelling, learnt from a redirect
 	jitterMu  sync.Mutex
 	jitterRng *rand.Rand
 }
@@ -93,8 +105,10 @@ type Client struct {
 // NewClient validates o and returns a Client. BaseURL must be an absolute
 // http or https URL without query or fragment; Offline requires CacheDir.
 // Credentials in BaseURL (https://user:token@host/simple, as pip accepts
-// them for private indexes) are sent as HTTP basic auth to that host only,
-// and never appear in BaseURL(), messages or the cache.
+// them for private indexes) are sent as HTTP basic auth to that origin only
+// (scheme, host and port), also across redirects, and never appear in
+// BaseURL(), messages or the cache. A cache directory is swept of temporary
+// files older than StaleTempAge, left by killed runs.
 func NewClient(o Options) (*Client, error) {
 	base, err := parseBaseURL(o.BaseURL)
 	if err != nil {
@@ -108,6 +122,9 @@ func NewClient(o Options) (*Client, error) {
 	c := &Client{
 		base:      base,
 		auth:      auth,
+		origin:    originOf(base),
+		maxFile:   o.MaxArtifactSize,
+		names:     map[string]string{},
 		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
 		ua:        o.UserAgent,
 		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
@@ -119,6 +136,9 @@ func NewClient(o Options) (*Client, error) {
 	}
 	if c.ua == "" {
 		c.ua = "pyverify"
+	}
+	if c.maxFile <= 0 {
+		c.maxFile = DefaultMaxArtifactSize
 	}
 	if c.stall <= 0 {
 		c.stall = DefaultStallTimeout
@@ -135,10 +155,11 @@ func NewClient(o Options) (*Client, error) {
 	} else {
 		c.hc = &http.Client{Transport: newTransport(orDefault(o.Concurrency, DefaultConcurrency))}
 	}
-	c.hc.CheckRedirect = checkRedirect
+	c.hc.CheckRedirect = c.checkRedirect
 	if o.CacheDir != "" {
-		c.cache = &cache{dir: o.CacheDir, logf: c.logf}
+		c.cache = &cache{dir: o.CacheDir, logf: c.logf, maxFile: c.maxFile}
 		c.offline = o.Offline
+		c.cache.sweep(max(StaleTempAge, 2*c.stall), time.Now())
 	}
 	return c, nil
 }
@@ -182,15 +203,33 @@ func parseBaseURL(s string) (*url.URL, error) {
 }
 
 // endpoint builds base + segments, each segment path-escaped, so that a
-// project or filename can never add path elements or a query.
-func (c *Client) endpoint(segments ...string) string {
+// project, version or filename from the index can never add path elements or
+// a query. "", "." and ".." are refused rather than escaped: servers and
+// proxies may decode %2E%2E back into a dot-segment (RFC 3986 §6.2.2.2).
+func (c *Client) endpoint(segments ...string) (string, error) {
 	var b strings.Builder
 	b.WriteString(c.base.String())
 	for _, s := range segments {
+		if s == "" || s == "." || s == ".." {
+			return "", fmt.Errorf("%w: %q cannot be a URL path segment (under %s)", ErrMalformed, s, b.String())
+		}
 		b.WriteByte('/')
 		b.WriteString(url.PathEscape(s))
 	}
-	return b.String()
+	return b.String(), nil
+}
+
+// originOf returns u's origin (RFC 6454) as "scheme://host:port", lowercase
+// and with the scheme's default port made explicit, so that
+// https://Index:443 and https://index are one origin and a subdomain or
+// another port is another.
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 func newTransport(conc int) *http.Transport {
@@ -211,8 +250,13 @@ func newTransport(conc int) *http.Transport {
 }
 
 // checkRedirect enforces SPEC §9: redirects only to http(s), never from
-// https to http (anywhere in the chain), and a bounded number of hops.
-func checkRedirect(req *http.Request, via []*http.Request) error {
+// https to http (anywhere in the chain), and a bounded number of hops. The
+// index's credentials leave every hop whose origin is not the index's
+// (issue #8): net/http keeps them for another port or a subdomain.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if originOf(req.URL) != c.origin {
+		req.Header.Del("Authorization")
+	}
 	if len(via) >= MaxRedirects {
 		return fmt.Errorf("%w: more than %d redirects", ErrRedirect, MaxRedirects)
 	}
@@ -244,46 +288,85 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// get sends a GET for rawURL, retrying connection errors, stalls before the
-// headers, 429 and 5xx with exponential backoff and jitter, honouring
-// Retry-After (SPEC §9). It returns the first response with any other status;
-// its Body holds one unit of the concurrency semaphore until closed and fails
-// with ErrStalled when no bytes arrive for the stall timeout.
-func (c *Client) get(ctx context.Context, rawURL, accept string, identity bool) (*http.Response, error) {
+// checkGet refuses what must never reach the network: a URL that is not
+// http(s), and any request when offline (callers answer from the cache).
+func (c *Client) checkGet(rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+		return fmt.Errorf("GET %s: %w", rawURL, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("GET %s: scheme must be http or https", rawURL)
+		return fmt.Errorf("GET %s: scheme must be http or https", rawURL)
 	}
 	if c.offline {
-		return nil, c.notCached(rawURL) // callers answer from the cache; never the network
+		return c.notCached(rawURL)
 	}
-	var last error
+	return nil
+}
+
+// getDoc fetches a metadata document of at most limit bytes whole. Like
+// retrying, it retries connection errors, 429 and 5xx; a body that breaks
+// off or stalls is retried too, since nothing of it was used yet (issue
+// #14). Any status but 200 is a *StatusError. final is the URL that
+// answered, after redirects, when one did.
+func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64) (data []byte, final *url.URL, err error) {
+	if err := c.checkGet(rawURL); err != nil {
+		return nil, nil, err
+	}
+	err = c.retrying(ctx, rawURL, func() (time.Duration, error) {
+		resp, retryAfter, err := c.try(ctx, rawURL, accept, false)
+		if err != nil {
+			return retryAfter, err
+		}
+		if resp.Request != nil {
+			final = resp.Request.URL
+		}
+		if resp.StatusCode != http.StatusOK {
+			return -1, statusError(resp, rawURL)
+		}
+		data, err = readAll(resp, rawURL, limit)
+		return -1, retryBody(ctx, err)
+	})
+	return data, final, err
+}
+
+// retryBody marks a body that broke off or stalled as retryable.
+func retryBody(ctx context.Context, err error) error {
+	var ne *NetworkError
+	if err == nil || ctx.Err() != nil || !errors.As(err, &ne) {
+		return err
+	}
+	return &retryable{ne.Err}
+}
+
+// retrying runs attempt until it succeeds or fails with an error not marked
+// retryable, sleeping between tries: connection errors, stalls, 429 and 5xx
+// are retried with exponential backoff and jitter, honouring Retry-After
+// (SPEC §9), at most MaxTries times, then they are a *NetworkError.
+// attempt returns the server's Retry-After, or -1.
+func (c *Client) retrying(ctx context.Context, rawURL string, attempt func() (time.Duration, error)) error {
 	for try := 1; ; try++ {
-		resp, retryAfter, err := c.try(ctx, rawURL, accept, identity)
+		retryAfter, err := attempt()
 		if err == nil {
-			return resp, nil
+			return nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("GET %s: %w", rawURL, ctx.Err())
+			return fmt.Errorf("GET %s: %w", rawURL, ctx.Err())
 		}
 		var rerr *retryable
 		if !errors.As(err, &rerr) {
-			return nil, err
+			return err
 		}
-		last = rerr.err
 		if try >= c.maxTries {
-			return nil, &NetworkError{URL: rawURL, Tries: try, Err: last}
+			return &NetworkError{URL: rawURL, Tries: try, Err: rerr.err}
 		}
 		d := retryAfter
 		if d < 0 {
 			d = c.backoff(try)
 		}
-		c.logf("retry %d/%d in %v: %v", try+1, c.maxTries, d, last)
+		c.logf("retry %d/%d in %v: %v", try+1, c.maxTries, d, rerr.err)
 		if err := c.sleep(ctx, d); err != nil {
-			return nil, fmt.Errorf("GET %s: %w", rawURL, err)
+			return fmt.Errorf("GET %s: %w", rawURL, err)
 		}
 	}
 }
@@ -292,6 +375,33 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, identity bool) 
 type retryable struct{ err error }
 
 func (r *retryable) Error() string { return r.err.Error() }
+
+// permanent reports a connection failure that another try cannot cure
+// (issue #14): a plain-HTTP server behind an https URL, a certificate that
+// does not verify or name the host, another TLS failure, or a host name that
+// does not exist. Retrying those only delays the report.
+func permanent(err error) bool {
+	var (
+		dnsErr   *net.DNSError
+		certErr  *tls.CertificateVerificationError
+		hostErr  x509.HostnameError
+		authErr  x509.UnknownAuthorityError
+		invErr   x509.CertificateInvalidError
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return dnsErr.IsNotFound
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr),
+		errors.As(err, &invErr), errors.As(err, &recErr), errors.As(err, &alertErr):
+		return true
+	}
+	// net/http replaces the tls.RecordHeaderError by a plain error here.
+	msg := err.Error()
+	return strings.Contains(msg, "server gave HTTP response to HTTPS client") ||
+		strings.Contains(msg, "unsupported protocol scheme")
+}
 
 // backoff returns the jittered exponential delay before try+1.
 func (c *Client) backoff(try int) time.Duration {
@@ -305,7 +415,12 @@ func (c *Client) backoff(try int) time.Duration {
 	return d/2 + j
 }
 
-// try sends one request. retryAfter is -1 when the server named no delay.
+// try sends one GET. It returns a response with any status but 429 and 5xx,
+// which are retryable, as are connection errors (but permanent ones) and
+// stalls before the headers. The response's Body holds one unit of the
+// concurrency semaphore until closed and fails with ErrStalled when no bytes
+// arrive for the stall timeout. retryAfter is -1 when the server named no
+// delay.
 func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) (_ *http.Response, retryAfter time.Duration, _ error) {
 	if err := c.sem.Acquire(ctx, 1); err != nil {
 		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
@@ -323,10 +438,10 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
 	req.Header.Set("User-Agent", c.ua)
-	if c.auth != nil && req.URL.Scheme == c.base.Scheme && req.URL.Host == c.base.Host {
-		// Only to the index's own host: files served from a CDN elsewhere
-		// never see the index's credentials. (net/http drops the header on
-		// redirects to other hosts.)
+	if c.auth != nil && originOf(req.URL) == c.origin {
+		// Only to the index's own origin: files served from a CDN elsewhere
+		// never see the index's credentials, and checkRedirect removes them
+		// from redirects that leave the origin.
 		pw, _ := c.auth.Password()
 		req.SetBasicAuth(c.auth.Username(), pw)
 	}
@@ -348,6 +463,8 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 			return nil, -1, &retryable{fmt.Errorf("GET %s: no response headers within %v: %w", rawURL, c.stall, ErrStalled)}
 		case errors.Is(err, ErrRedirect):
 			return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
+		case permanent(err):
+			return nil, -1, &NetworkError{URL: rawURL, Tries: 1, Err: err}
 		}
 		return nil, -1, &retryable{err} // *url.Error names the URL
 	}

@@ -1,11 +1,17 @@
 package pypi_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -422,5 +428,278 @@ func TestCancel(t *testing.T) {
 	_, err := c.Release(ctx, "demo", "1.0")
 	if !errors.Is(err, context.Canceled) || pypi.IsNetwork(err) {
 		t.Errorf("error = %v, want context.Canceled, not network", err)
+	}
+}
+
+// TestDuplicateKeys pins issue #8: an index document that repeats an object
+// key is malformed (an index error), whichever document it is, online and
+// from the cache. Last-wins decoding would see the original here.
+func TestDuplicateKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		path string
+		call func(c *pypi.Client) error
+	}{
+		{"release", "/pypi/demo/1.0/json", func(c *pypi.Client) error { _, err := c.Release(t.Context(), "demo", "1.0"); return err }},
+		{"project", "/pypi/demo/json", func(c *pypi.Client) error { _, err := c.Project(t.Context(), "demo"); return err }},
+		{"provenance", "/integrity/Demo/1.0/demo-1.0.tar.gz/provenance", func(c *pypi.Client) error {
+			_, err := c.Provenance(t.Context(), "Demo", "1.0", "demo-1.0.tar.gz")
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, c, sl := newIndex(t, demo, pypi.Options{})
+			if err := tt.call(c); err != nil {
+				t.Fatalf("without the fault: %v", err)
+			}
+			s.Fault(tt.path, pypitest.Fault{DuplicateKey: true})
+			err := tt.call(c)
+			var de *pypi.DecodeError
+			if !errors.Is(err, pypi.ErrMalformed) || !errors.As(err, &de) || pypi.IsNetwork(err) ||
+				errors.Is(err, pypi.ErrNotFound) || errors.Is(err, pypi.ErrNoProvenance) {
+				t.Fatalf("error = %v, want ErrMalformed, not network or not-found", err)
+			}
+			for _, want := range []string{s.URL() + tt.path, "duplicated key"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			if len(sl.got()) != 0 {
+				t.Errorf("a malformed document was retried: %v", sl.got())
+			}
+		})
+	}
+}
+
+// TestPathSegmentsFromIndexData pins issue #8: a project, version or
+// filename of "", "." or ".." never becomes a dot-segment (or an empty
+// one) in a URL; the request is refused, naming the value, and never sent.
+func TestPathSegmentsFromIndexData(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, project, version, filename string
+	}{
+		{"dot-dot filename", "demo", "1.0", ".."},
+		{"dot filename", "demo", "1.0", "."},
+		{"dot-dot version", "demo", "..", "demo-1.0.tar.gz"},
+		{"empty version", "demo", "", "demo-1.0.tar.gz"},
+		{"dot-dot project", "..", "1.0", "demo-1.0.tar.gz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, c, _ := newIndex(t, demo, pypi.Options{})
+			errs := map[string]error{}
+			_, errs["provenance"] = c.Provenance(t.Context(), tt.project, tt.version, tt.filename)
+			if tt.filename == "demo-1.0.tar.gz" && tt.project != ".." { // the JSON API asks for "-" (PEP 503)
+				_, errs["release"] = c.Release(t.Context(), tt.project, tt.version)
+			}
+			for what, err := range errs {
+				if !errors.Is(err, pypi.ErrMalformed) || pypi.IsNetwork(err) || !strings.Contains(err.Error(), "cannot be a URL path segment") {
+					t.Errorf("%s: error = %v, want ErrMalformed naming the segment", what, err)
+				}
+			}
+			if got := s.Requests(); len(got) != 0 {
+				t.Errorf("requests sent: %v", got)
+			}
+		})
+	}
+	// Other odd values are escaped into one segment each.
+	s := pypitest.New(demo, nil)
+	t.Cleanup(s.Close)
+	rec := &recorder{next: s.Client().Transport}
+	c, err := pypi.NewClient(pypi.Options{BaseURL: s.URL(), HTTPClient: &http.Client{Transport: rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Provenance(t.Context(), "demo", "...", "a/../b")
+	if want := "/integrity/demo/.../a%2F..%2Fb/provenance"; len(rec.reqs) != 1 || !strings.HasPrefix(rec.reqs[0], want+" ") {
+		t.Errorf("requests = %q, want %s", rec.reqs, want)
+	}
+}
+
+// TestRetryDroppedBody pins issue #14: a connection dropped mid-body is
+// retried like other connection errors, for metadata (read whole) at any
+// point, for a download only before a byte reached the caller.
+func TestRetryDroppedBody(t *testing.T) {
+	t.Parallel()
+	const (
+		doc  = "/pypi/demo/1.0/json"
+		prov = "/integrity/Demo/1.0/demo-1.0.tar.gz/provenance"
+		file = "/files/Demo/1.0/demo-1.0.tar.gz"
+	)
+	tests := []struct {
+		name      string
+		path      string
+		fault     pypitest.Fault
+		wantTries int  // requests for path
+		wantErr   bool // a network error after wantTries
+	}{
+		{"release document dropped once", doc, pypitest.Fault{Drop: true, DropAfter: 20, Times: 1}, 2, false},
+		{"provenance dropped once", prov, pypitest.Fault{Drop: true, DropAfter: 5, Times: 1}, 2, false},
+		{"release document always dropped", doc, pypitest.Fault{Drop: true, DropAfter: 20}, pypi.DefaultMaxTries, true},
+		{"download dropped before a byte", file, pypitest.Fault{Drop: true, Times: 2}, 3, false},
+		{"download dropped after bytes", file, pypitest.Fault{Drop: true, DropAfter: 5, Times: 1}, 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, c, sl := newIndex(t, demo, pypi.Options{})
+			s.Fault(tt.path, tt.fault)
+			var err error
+			var buf bytes.Buffer
+			switch tt.path {
+			case doc:
+				_, err = c.Release(t.Context(), "demo", "1.0")
+			case prov:
+				_, err = c.Provenance(t.Context(), "Demo", "1.0", "demo-1.0.tar.gz")
+			case file:
+				_, err = c.Download(t.Context(), pypi.File{URL: s.URL() + file, Size: 11}, &buf)
+			}
+			tries := 0
+			for _, r := range s.Requests() {
+				if r == tt.path {
+					tries++
+				}
+			}
+			if tries != tt.wantTries || len(sl.got()) != tt.wantTries-1 {
+				t.Errorf("%d tries (sleeps %v), want %d", tries, sl.got(), tt.wantTries)
+			}
+			switch {
+			case tt.wantErr && (!pypi.IsNetwork(err) || !strings.Contains(err.Error(), s.URL()+tt.path)):
+				t.Errorf("error = %v, want a network error naming the URL", err)
+			case !tt.wantErr && err != nil:
+				t.Errorf("error = %v", err)
+			case tt.path == file && !tt.wantErr && buf.String() != "sdist bytes":
+				t.Errorf("downloaded %q", buf.String())
+			}
+		})
+	}
+}
+
+// TestNoRetryOnPermanentErrors pins issue #14: failures another try cannot
+// cure are reported after one try, as network errors naming the URL; a
+// temporary DNS failure still is retried.
+func TestNoRetryOnPermanentErrors(t *testing.T) {
+	t.Parallel()
+	type setup struct {
+		url string
+		hc  *http.Client
+	}
+	quiet := log.New(io.Discard, "", 0)
+	server := func(t *testing.T, tls bool, conns *atomic.Int32) *httptest.Server {
+		ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+		ts.Config.ErrorLog = quiet
+		ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		if tls {
+			ts.StartTLS()
+		} else {
+			ts.Start()
+		}
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	dnsError := func(conns *atomic.Int32, notFound bool) *http.Client {
+		return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conns.Add(1)
+			return nil, &net.DNSError{Err: "no such host", Name: "index.example.test", IsNotFound: notFound, IsTemporary: !notFound}
+		}}}
+	}
+	tests := []struct {
+		name      string
+		setup     func(t *testing.T, conns *atomic.Int32) setup
+		wantTries int32
+	}{
+		{"http server behind an https URL", func(t *testing.T, conns *atomic.Int32) setup {
+			ts := server(t, false, conns)
+			return setup{url: strings.Replace(ts.URL, "http://", "https://", 1)}
+		}, 1},
+		{"untrusted certificate", func(t *testing.T, conns *atomic.Int32) setup {
+			return setup{url: server(t, true, conns).URL}
+		}, 1},
+		{"certificate for another host", func(t *testing.T, conns *atomic.Int32) setup {
+			ts := server(t, true, conns)
+			tr := ts.Client().Transport.(*http.Transport).Clone()
+			addr := strings.TrimPrefix(ts.URL, "https://")
+			tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}
+			return setup{url: "https://other.example.test", hc: &http.Client{Transport: tr}}
+		}, 1},
+		{"no such host", func(t *testing.T, conns *atomic.Int32) setup {
+			return setup{url: "https://index.example.test", hc: dnsError(conns, true)}
+		}, 1},
+		{"temporary DNS failure", func(t *testing.T, conns *atomic.Int32) setup {
+			return setup{url: "https://index.example.test", hc: dnsError(conns, false)}
+		}, pypi.DefaultMaxTries},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var conns atomic.Int32
+			st := tt.setup(t, &conns)
+			sl := &sleeps{}
+			c, err := pypi.NewClient(pypi.Options{BaseURL: st.url, HTTPClient: st.hc, Sleep: sl.sleep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Release(t.Context(), "demo", "1.0")
+			if !pypi.IsNetwork(err) || !strings.Contains(err.Error(), st.url+"/pypi/demo/1.0/json") {
+				t.Errorf("error = %v, want a network error naming the URL", err)
+			}
+			if got := conns.Load(); got != tt.wantTries || len(sl.got()) != int(tt.wantTries)-1 {
+				t.Errorf("%d tries (sleeps %v), want %d", got, sl.got(), tt.wantTries)
+			}
+		})
+	}
+}
+
+// TestProjectSpelling pins issue #13: the JSON API is asked for a project by
+// its PEP 503 name, whatever the requirement's spelling; when the index
+// redirects to its own spelling (Warehouse: /pypi/demo/… → /pypi/Demo/…),
+// the run's later requests go there directly. A redirect to another project
+// is followed but not remembered. The cache holds one entry per project
+// whatever the spelling, so offline finds it.
+func TestProjectSpelling(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, c, _ := newIndex(t, demo, pypi.Options{CacheDir: dir})
+	for _, p := range []string{"/pypi/demo/json", "/pypi/demo/1.0/json", "/pypi/demo/0.9/json"} {
+		s.Fault(p, pypitest.Fault{RedirectTo: strings.Replace(p, "demo", "Demo", 1)})
+	}
+	s.Fault("/pypi/other/1.0/json", pypitest.Fault{RedirectTo: "/pypi/Demo/1.0/json"})
+	ctx := t.Context()
+	for _, call := range []func() error{
+		func() error { _, err := c.Release(ctx, "DEMO", "1.0"); return err },
+		func() error { _, err := c.Project(ctx, "demo"); return err },
+		func() error { _, err := c.Release(ctx, "dEmO", "0.9"); return err },
+		func() error { _, err := c.Release(ctx, "Other", "1.0"); return err },
+		func() error { _, err := c.Release(ctx, "OTHER", "1.0"); return err },
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{
+		"/pypi/demo/1.0/json", "/pypi/Demo/1.0/json", // one redirect, remembered
+		"/pypi/Demo/json",
+		"/pypi/Demo/0.9/json",
+		"/pypi/other/1.0/json", "/pypi/Demo/1.0/json", // another project's spelling: not remembered
+		"/pypi/other/1.0/json", "/pypi/Demo/1.0/json",
+	}
+	if diff := cmp.Diff(want, s.Requests()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"demo", "DEMO", "Demo"} {
+		if _, err := offlineClient(t, s.URL(), dir, nil).Release(ctx, name, "1.0"); err != nil {
+			t.Errorf("offline Release(%s) = %v", name, err)
+		}
 	}
 }

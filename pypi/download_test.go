@@ -68,9 +68,9 @@ func TestDownload(t *testing.T) {
 				s.Fault("/files/*", *tt.fault)
 			}
 			var buf bytes.Buffer
-			n, err := c.Download(t.Context(), f, &buf)
-			if n != int64(buf.Len()) {
-				t.Errorf("n = %d, but %d bytes written", n, buf.Len())
+			got, err := c.Download(t.Context(), f, &buf)
+			if got.N != int64(buf.Len()) {
+				t.Errorf("n = %d, but %d bytes written", got.N, buf.Len())
 			}
 			if tt.wantBody != "" && buf.String() != tt.wantBody {
 				t.Errorf("body = %q, want %q", buf.String(), tt.wantBody)
@@ -116,9 +116,9 @@ func TestDownloadCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := c.Download(t.Context(), pypi.File{URL: srv.URL + "/f.whl", Size: 10000}, io.Discard)
-	if !errors.Is(err, pypi.ErrTooLarge) || n != 10001 {
-		t.Errorf("Download() = %d, %v; want 10001, ErrTooLarge", n, err)
+	got, err := c.Download(t.Context(), pypi.File{URL: srv.URL + "/f.whl", Size: 10000}, io.Discard)
+	if !errors.Is(err, pypi.ErrTooLarge) || got.N != 10001 {
+		t.Errorf("Download() = %d, %v; want 10001, ErrTooLarge", got.N, err)
 	}
 }
 

@@ -41,6 +41,25 @@ var (
 	// ErrRedirect reports a refused redirect: to a scheme other than http(s),
 	// from https to http, or too many hops (SPEC §9).
 	ErrRedirect = errors.New("redirect refused")
+
+	// ErrMalformed reports an index answer that is not the expected
+	// document: invalid or non-strict JSON (a repeated object key, issue
+	// #8), the wrong shape, missing or invalid digests, or index data that
+	// cannot name a URL path segment. Every *DecodeError is ErrMalformed. It
+	// is an index error, never network or not-found.
+	ErrMalformed = errors.New("malformed index data")
+
+	// ErrArtifactTooLarge reports a file whose declared size exceeds
+	// Options.MaxArtifactSize: it is refused before a byte is fetched or
+	// written to the cache (issue #8), so a hostile index cannot fill the
+	// disk. The file could not be checked: an error, never a pass.
+	ErrArtifactTooLarge = errors.New("artifact larger than the maximum artifact size")
+
+	// ErrCacheDamaged reports, offline, a cached artifact whose bytes no
+	// longer hash to its name: the entry was removed and nothing was served.
+	// Online, Download refetches such an entry instead (see Download). It is
+	// always wrapped together with ErrNotCached.
+	ErrCacheDamaged = errors.New("cache entry damaged")
 )
 
 // StatusError is an HTTP status the client did not expect, such as 403 from
@@ -70,6 +89,9 @@ func (e *DecodeError) Error() string { return fmt.Sprintf("decode %s: %v", e.URL
 
 // Unwrap returns the cause.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is makes every DecodeError match ErrMalformed.
+func (e *DecodeError) Is(target error) bool { return target == ErrMalformed }
 
 // NetworkError reports a request that failed on the network: connection
 // errors, timeouts, stalled transfers, interrupted bodies, and 429/5xx answers

@@ -2,10 +2,7 @@ package pypi
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 )
 
 // IntegrityMediaType is the Accept type of the Integrity API (SPEC §4.3,
@@ -17,16 +14,20 @@ const IntegrityMediaType = "application/vnd.pypi.integrity.v1+json"
 // has no provenance link, so the URL is built from its parts). A 404 is
 // ErrNoProvenance; 403 (provenance disabled) and any other unexpected status
 // is a *StatusError, an index error, never "no attestation". A body that is
-// not JSON is a *DecodeError. Offline, the answer (provenance or 404) comes
-// from the cache (Options.Offline).
+// not strict JSON (CheckStrictJSON: one value, no repeated key) is a
+// *DecodeError. Offline, the answer (provenance or 404) comes from the cache
+// (Options.Offline).
 func (c *Client) Provenance(ctx context.Context, project, version, filename string) ([]byte, error) {
-	u := c.endpoint("integrity", project, version, filename, "provenance")
+	u, err := c.endpoint("integrity", project, version, filename, "provenance")
+	if err != nil {
+		return nil, err
+	}
 	var prov []byte
-	err := c.metadata(ctx, u, MaxProvenanceSize, ErrNoProvenance,
+	err = c.metadata(ctx, u, MaxProvenanceSize, ErrNoProvenance,
 		func() ([]byte, error) { return c.getProvenance(ctx, u) },
 		func(data []byte) error {
-			if !json.Valid(data) {
-				return &DecodeError{URL: u, Err: errors.New("provenance is not valid JSON")}
+			if err := CheckStrictJSON(data); err != nil {
+				return &DecodeError{URL: u, Err: fmt.Errorf("provenance is not strict JSON: %w", err)}
 			}
 			prov = data
 			return nil
@@ -38,16 +39,9 @@ func (c *Client) Provenance(ctx context.Context, project, version, filename stri
 }
 
 func (c *Client) getProvenance(ctx context.Context, u string) ([]byte, error) {
-	resp, err := c.get(ctx, u, IntegrityMediaType, false)
-	if err != nil {
-		return nil, err
+	data, _, err := c.getDoc(ctx, u, IntegrityMediaType, MaxProvenanceSize)
+	if isNotFound(err) {
+		return nil, fmt.Errorf("%w: %w", ErrNoProvenance, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: %w", ErrNoProvenance, statusError(resp, u))
-	default:
-		return nil, statusError(resp, u)
-	}
-	return readAll(resp, u, MaxProvenanceSize)
+	return data, err
 }

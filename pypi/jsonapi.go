@@ -46,12 +46,17 @@ type File struct {
 }
 
 // Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
-// Offline, the answer comes from the cache (Options.Offline).
+// Offline, the answer comes from the cache (Options.Offline). The project is
+// asked for by its PEP 503 name, or by the spelling a redirect named
+// earlier in the run (see projectName).
 func (c *Client) Project(ctx context.Context, project string) (*Project, error) {
-	u := c.endpoint("pypi", project, "json")
+	key, u, err := c.projectURL(project)
+	if err != nil {
+		return nil, err
+	}
 	var p *Project
-	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
-		func() ([]byte, error) { return c.getJSON(ctx, u) },
+	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
+		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
 		func(data []byte) (err error) { p, err = decodeProject(u, data); return err })
 	if err != nil {
 		return nil, err
@@ -61,12 +66,15 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 
 // Release fetches GET <base>/pypi/<project>/<version>/json (SPEC §4.1). A
 // 404 (unknown project or version) is ErrNotFound. Offline, the answer comes
-// from the cache (Options.Offline).
+// from the cache (Options.Offline). The project is named as in Project.
 func (c *Client) Release(ctx context.Context, project, version string) (*Release, error) {
-	u := c.endpoint("pypi", project, version, "json")
+	key, u, err := c.projectURL(project, version)
+	if err != nil {
+		return nil, err
+	}
 	var r *Release
-	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
-		func() ([]byte, error) { return c.getJSON(ctx, u) },
+	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
+		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
 		func(data []byte) (err error) { r, err = decodeRelease(u, data); return err })
 	if err != nil {
 		return nil, err
@@ -74,19 +82,70 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 	return r, nil
 }
 
-func (c *Client) getJSON(ctx context.Context, u string) ([]byte, error) {
-	resp, err := c.get(ctx, u, "application/json", false)
+// projectURL returns the JSON API URL of project (and version, if given)
+// twice: key names the project by its PEP 503 name, for the cache, so that
+// every spelling shares one entry online and offline; u is what is sent,
+// naming it by the spelling the index redirected to earlier in the run, if
+// any, else also by its PEP 503 name (issue #13: 44% of requirements are
+// spelled otherwise, and each cost pypi.org a redirect).
+func (c *Client) projectURL(project string, version ...string) (key, u string, err error) {
+	norm := NormalizeName(project)
+	key, err = c.endpoint(append([]string{"pypi", norm}, append(version, "json")...)...)
 	if err != nil {
-		return nil, err
+		return "", "", err
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-		return readAll(resp, u, MaxJSONDocumentSize)
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, statusError(resp, u))
-	default:
-		return nil, statusError(resp, u)
+	c.namesMu.Lock()
+	spelled, ok := c.names[norm]
+	c.namesMu.Unlock()
+	if !ok {
+		return key, key, nil
 	}
+	u, err = c.endpoint(append([]string{"pypi", spelled}, append(version, "json")...)...)
+	return key, u, err
+}
+
+// learnName remembers the spelling of project that the JSON API redirected
+// to (Warehouse redirects to the project's own spelling, e.g. /pypi/django/…
+// to /pypi/Django/…), so the run's later requests for it go there directly.
+// Only a redirect within the index to the same project counts.
+func (c *Client) learnName(project string, final *url.URL) {
+	if final == nil || originOf(final) != c.origin {
+		return
+	}
+	rest, ok := strings.CutPrefix(final.EscapedPath(), c.base.EscapedPath()+"/pypi/")
+	if !ok {
+		return
+	}
+	seg, _, _ := strings.Cut(rest, "/")
+	spelled, err := url.PathUnescape(seg)
+	norm := NormalizeName(project)
+	if err != nil || spelled == "" || NormalizeName(spelled) != norm {
+		return
+	}
+	c.namesMu.Lock()
+	defer c.namesMu.Unlock()
+	if c.names[norm] != spelled {
+		c.logf("%s: the index spells it %s", project, spelled)
+		c.names[norm] = spelled
+	}
+}
+
+func (c *Client) getJSON(ctx context.Context, u, project string) ([]byte, error) {
+	data, final, err := c.getDoc(ctx, u, "application/json", MaxJSONDocumentSize)
+	if final != nil && final.String() != u {
+		c.learnName(project, final)
+	}
+	if isNotFound(err) {
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return data, err
+}
+
+// isNotFound reports a 404 answer (never a network error: 404 is not
+// retried).
+func isNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Code == http.StatusNotFound && !IsNetwork(err)
 }
 
 // wire types: only the fields we use. Unknown fields are ignored, as the
@@ -121,8 +180,13 @@ type jsonProject struct {
 }
 
 // decodeRelease decodes a /pypi/<p>/<v>/json document fetched from docURL.
-// Any problem is a *DecodeError naming docURL.
+// Any problem is a *DecodeError naming docURL; a document that repeats an
+// object key is one (issue #8: last-wins decoding would let it say two
+// things).
 func decodeRelease(docURL string, data []byte) (*Release, error) {
+	if err := CheckStrictJSON(data); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
 	var doc jsonRelease
 	if err := unmarshal(data, &doc); err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}
@@ -151,6 +215,9 @@ func decodeRelease(docURL string, data []byte) (*Release, error) {
 
 // decodeProject decodes a /pypi/<p>/json document fetched from docURL.
 func decodeProject(docURL string, data []byte) (*Project, error) {
+	if err := CheckStrictJSON(data); err != nil {
+		return nil, &DecodeError{URL: docURL, Err: err}
+	}
 	var doc jsonProject
 	if err := unmarshal(data, &doc); err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}

@@ -15,6 +15,19 @@ const (
 	// are around 10 KiB per attestation.
 	MaxProvenanceSize = 4 << 20
 
+	// DefaultMaxArtifactSize is the default Options.MaxArtifactSize: far
+	// above any file on pypi.org (its per-file upload limit is 100 MiB unless
+	// raised for a project), yet a hostile index cannot make a run fill the
+	// disk with one declared size.
+	DefaultMaxArtifactSize = 4 << 30
+
+	// StaleTempAge is how old a cache temporary file (".tmp-*") must be
+	// before a client removes it at start. A live download writes to its
+	// temporary file at least every StallTimeout or gives up and removes
+	// it, so a file untouched this long belongs to a run that was killed,
+	// never to a concurrent one.
+	StaleTempAge = time.Hour
+
 	// MaxErrorBodySize bounds how much of an error response (4xx/5xx) is read
 	// before the connection is given back for reuse.
 	MaxErrorBodySize = 64 << 10

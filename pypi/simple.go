@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -69,9 +68,13 @@ type simpleFile struct {
 // that serves only HTML) is a *DecodeError. Offline, the answer comes from
 // the cache.
 func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, error) {
-	u := c.endpoint("simple", NormalizeName(project)) + "/"
+	u, err := c.endpoint("simple", NormalizeName(project))
+	if err != nil {
+		return nil, err
+	}
+	u += "/"
 	var sp *SimpleProject
-	err := c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
+	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
 		func() ([]byte, error) { return c.getSimple(ctx, u) },
 		func(data []byte) (err error) { sp, err = decodeSimple(u, data); return err })
 	if err != nil {
@@ -80,23 +83,14 @@ func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, er
 	return sp, nil
 }
 
+// getSimple fetches the page. An index that serves only HTML answers
+// something that is not JSON, which decodeSimple refuses.
 func (c *Client) getSimple(ctx context.Context, u string) ([]byte, error) {
-	resp, err := c.get(ctx, u, SimpleMediaType, false)
-	if err != nil {
-		return nil, err
+	data, _, err := c.getDoc(ctx, u, SimpleMediaType, MaxJSONDocumentSize)
+	if isNotFound(err) {
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusNotFound:
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, statusError(resp, u))
-	default:
-		return nil, statusError(resp, u)
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, SimpleMediaType) && !strings.HasPrefix(ct, "application/json") {
-		_ = resp.Body.Close()
-		return nil, &DecodeError{URL: u, Err: fmt.Errorf("the index answered %q, not PEP 691 JSON", ct)}
-	}
-	return readAll(resp, u, MaxJSONDocumentSize)
+	return data, err
 }
 
 // decodeSimple decodes a PEP 691 project page fetched from docURL.

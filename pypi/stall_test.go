@@ -68,12 +68,12 @@ func TestStallTimeout(t *testing.T) {
 		}
 		start := time.Now()
 		f := pypi.File{URL: "https://index.invalid/files/a.whl", Size: 200}
-		n, err := c.Download(t.Context(), f, io.Discard)
+		got, err := c.Download(t.Context(), f, io.Discard)
 		if !errors.Is(err, pypi.ErrStalled) || !pypi.IsNetwork(err) || !strings.Contains(err.Error(), f.URL) {
 			t.Fatalf("error = %v, want ErrStalled network error naming the URL", err)
 		}
-		if n != 100 {
-			t.Errorf("n = %d, want 100 bytes before the stall", n)
+		if got.N != 100 {
+			t.Errorf("n = %d, want 100 bytes before the stall", got.N)
 		}
 		// 100 bytes at 20s each (2000s in all, far beyond stall) then 30s of silence.
 		if got, want := time.Since(start), 100*20*time.Second+stall; got != want {

@@ -26,7 +26,7 @@ type Index interface {
 	Project(ctx context.Context, project string) (*pypi.Project, error)
 	Release(ctx context.Context, project, version string) (*pypi.Release, error)
 	Provenance(ctx context.Context, project, version, filename string) ([]byte, error)
-	Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error)
+	Download(ctx context.Context, f pypi.File, w io.Writer) (pypi.Fetched, error)
 	Simple(ctx context.Context, project string) (*pypi.SimpleProject, error)
 }
 
@@ -488,8 +488,11 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 // match, else the evidence and why.
 func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
-	_, err := e.o.Index.Download(ctx, f, w)
+	got, err := e.o.Index.Download(ctx, f, w)
 	src := BytesDownloaded
+	if got.FromCache {
+		src = BytesCache
+	}
 	switch {
 	case errors.Is(err, pypi.ErrTooLarge):
 		return src, Failed, []Problem{{Kind: DigestMismatch,

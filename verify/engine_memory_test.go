@@ -47,7 +47,7 @@ func (h *heldIndex) Provenance(ctx context.Context, project, version, filename s
 	return nil, pypi.ErrNoProvenance
 }
 
-func (h *heldIndex) Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error) {
+func (h *heldIndex) Download(ctx context.Context, f pypi.File, w io.Writer) (pypi.Fetched, error) {
 	h.mu.Lock()
 	h.active++
 	h.peak = max(h.peak, h.active)
@@ -56,7 +56,7 @@ func (h *heldIndex) Download(ctx context.Context, f pypi.File, w io.Writer) (int
 	h.mu.Lock()
 	h.active--
 	h.mu.Unlock()
-	return 0, nil
+	return pypi.Fetched{}, nil
 }
 
 func (h *heldIndex) current() int {

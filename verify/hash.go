@@ -21,6 +21,14 @@ func (w *hashingWriter) Write(p []byte) (int, error) {
 	return w.h.Write(p)
 }
 
+// Reset forgets everything written so far. pypi.Client.Download resets its
+// writer when a cached copy it streamed proves damaged, then fetches the file
+// again, so the copy's bytes are hashed once and never taken for the index's.
+func (w *hashingWriter) Reset() {
+	w.h.Reset()
+	w.n = 0
+}
+
 // sum returns the lowercase hex sha256 of everything written so far.
 func (w *hashingWriter) sum() string { return hex.EncodeToString(w.h.Sum(nil)) }
 

@@ -1,6 +1,7 @@
 package pypitest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -22,8 +23,8 @@ import (
 
 // Fault is a misbehaviour injected for matching requests (STYLE §6). Fields
 // combine: Latency delays whatever is answered; Status, RedirectTo,
-// MalformedJSON, LongerBody and Stall change the answer, in that order of
-// precedence for the first two.
+// MalformedJSON, DuplicateKey, LongerBody, Stall and Drop change the answer,
+// in that order of precedence for the first two.
 type Fault struct {
 	Status        int           // answer this status (e.g. 429, 503, 403) instead
 	RetryAfter    string        // Retry-After header value sent with Status
@@ -33,6 +34,9 @@ type Fault struct {
 	Latency       time.Duration // delay before answering (honours the request context)
 	MalformedJSON bool          // answer 200 with a truncated JSON document
 	RedirectTo    string        // answer 302 with this Location
+	DuplicateKey  bool          // repeat the JSON document's first key, first with the value null (last-wins decoders see the original)
+	Drop          bool          // send headers and DropAfter bytes of the body, then drop the connection
+	DropAfter     int           // body bytes sent before a Drop
 }
 
 // Server is a fake Warehouse on an httptest.Server.
@@ -45,6 +49,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	requests   []string
+	authorized []string
 	unexpected []string
 	faults     []*faultEntry
 	latency    time.Duration
@@ -122,6 +127,15 @@ func (s *Server) Requests() []string {
 	return slices.Clone(s.requests)
 }
 
+// Authorized returns the paths of the requests that carried an
+// Authorization header, in arrival order: a server that is not the index
+// must never see one (issue #8).
+func (s *Server) Authorized() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.authorized)
+}
+
 // PeakInFlight returns the largest number of requests handled at once. A
 // request counts from its arrival until the server starts writing the end of
 // its answer, so the count never exceeds what the client had in flight.
@@ -181,10 +195,12 @@ func (s *Server) SetRandomFaults(seed int64, p503, p429 float64) {
 
 // answer is a response computed before it is written.
 type answer struct {
-	status int
-	header http.Header
-	body   []byte
-	stall  bool
+	status    int
+	header    http.Header
+	body      []byte
+	stall     bool
+	drop      bool // drop the connection after dropAfter body bytes
+	dropAfter int
 }
 
 // ServeHTTP answers one request: it records it, applies faults and latency,
@@ -192,6 +208,9 @@ type answer struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.URL.Path)
+	if r.Header.Get("Authorization") != "" {
+		s.authorized = append(s.authorized, r.URL.Path)
+	}
 	s.inFlight++
 	s.peak = max(s.peak, s.inFlight)
 	latency := s.latency
@@ -214,6 +233,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	leave() // before the last bytes go out: see PeakInFlight
 	for k, vs := range a.header {
 		w.Header()[k] = vs
+	}
+	if a.drop {
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+		w.WriteHeader(a.status)
+		_, _ = w.Write(a.body[:min(a.dropAfter, len(a.body))])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		panic(http.ErrAbortHandler) // closes the connection mid-body, unlogged
 	}
 	if !a.stall {
 		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
@@ -325,11 +353,35 @@ func (s *Server) respond(r *http.Request) (answer, time.Duration) {
 	if f.MalformedJSON {
 		a = answer{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(`{"info": {"name": "trunc`)}
 	}
+	if f.DuplicateKey && a.status == http.StatusOK {
+		a.body = duplicateFirstKey(a.body)
+	}
 	if f.LongerBody {
 		a.body = append(slices.Clip(a.body), []byte("\nbytes beyond the declared size\n")...)
 	}
 	a.stall = f.Stall
+	a.drop, a.dropAfter = f.Drop, f.DropAfter
 	return a, f.Latency
+}
+
+// duplicateFirstKey turns {"k": v, ...} into {"k": null, "k": v, ...}: a
+// decoder that keeps the last of two equal keys sees the original document.
+func duplicateFirstKey(doc []byte) []byte {
+	d := json.NewDecoder(bytes.NewReader(doc))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return doc
+	}
+	k, err := d.Token()
+	key, ok := k.(string)
+	if err != nil || !ok {
+		return doc
+	}
+	kj, _ := json.Marshal(key)
+	i := bytes.IndexByte(doc, '{')
+	out := append([]byte(nil), doc[:i+1]...)
+	out = append(out, kj...)
+	out = append(out, ": null, "...)
+	return append(out, doc[i+1:]...)
 }
 
 // route answers the four Warehouse endpoints.

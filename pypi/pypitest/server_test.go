@@ -1,6 +1,7 @@
 package pypitest_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -244,6 +245,44 @@ func TestFaults(t *testing.T) {
 	}
 	if _, _, b := get(t, s, "/pypi/demo/1.0/json"); !json.Valid(b) {
 		t.Errorf("after Times ran out: invalid JSON %q", b)
+	}
+}
+
+// TestHostileFaults covers the faults of issue #8 and #14: a repeated key
+// that last-wins decoding hides, a connection dropped mid-body, and the
+// record of which requests carried credentials.
+func TestHostileFaults(t *testing.T) {
+	t.Parallel()
+	s := pypitest.New(model(), nil)
+	defer s.Close()
+	pypitest.Check(t, s)
+	s.Fault("/pypi/demo/1.0/json", pypitest.Fault{DuplicateKey: true, Times: 1})
+	s.Fault("/files/*", pypitest.Fault{Drop: true, DropAfter: 2, Times: 1})
+
+	_, _, b := get(t, s, "/pypi/demo/1.0/json")
+	if !bytes.HasPrefix(b, []byte(`{"info": null, "info":`)) || decode(t, b).Info.Name != "demo" {
+		t.Errorf("DuplicateKey served %s", b)
+	}
+	resp, err := s.Client().Get(s.URL() + "/files/demo/1.0/demo-1.0.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil || string(b) != "sd" {
+		t.Errorf("Drop: read %q, %v; want 2 bytes and an error", b, err)
+	}
+
+	req, err := http.NewRequest(http.MethodGet, s.URL()+"/pypi/demo/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("me", "secret")
+	if resp, err := s.Client().Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if diff := cmp.Diff([]string{"/pypi/demo/json"}, s.Authorized()); diff != "" {
+		t.Errorf("Authorized() (-want +got):\n%s", diff)
 	}
 }
 
