@@ -288,7 +288,7 @@ func checkVerified(rep *verify.Report) error {
 		}
 		msg := fmt.Sprintf("%s: %s", p.Name, p.Evidence)
 		for _, f := range p.Files {
-			for _, q := range f.Problems {
+			for _, q := range f.AllProblems() {
 				msg += "; " + q.Message
 			}
 		}
