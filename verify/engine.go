@@ -579,9 +579,12 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 		f.Downloaded = true
 		fv := e.o.Verifier.VerifyFile(name, f.SHA256, lf.Provenance)
 		f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
-		if f.Evidence == HashOnly {
+		if f.Evidence == HashOnly && !slices.ContainsFunc(fv.AllProblems(), func(q Problem) bool { return q.Kind == UnknownPredicate }) {
 			// hash-only means "the bytes match": here nothing vouched for
-			// them, neither an attestation nor an index digest.
+			// them, neither an attestation nor an index digest. An
+			// attestation of an unknown predicate type does: it verified,
+			// subject included, so the bytes match what was signed (SPEC
+			// §4), though it is no evidence of who published them.
 			f.Evidence = Error
 			f.Problems = append(f.Problems, Problem{Kind: MissingAttestation,
 				Message: fmt.Sprintf("%s: the provenance holds no attestation that is evidence, and with --provenance no index digest is consulted: the bytes were compared with nothing", name)})
