@@ -3,8 +3,10 @@ package verify_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -79,6 +81,53 @@ func TestAuditHostileProvenance(t *testing.T) {
 	}
 	if f := rep.Packages[2].Files[0]; !strings.Contains(f.Problems[0].Message, fmt.Sprintf("and %d more of kind invalid-signature", verify.MaxAttestations-1)) {
 		t.Errorf("%s: problems %+v, want one listed and 'and %d more'", f.Filename, f.AllProblems(), verify.MaxAttestations-1)
+	}
+}
+
+// heldProvenanceIndex is a heldIndex whose downloads finish at once and
+// whose provenance fetches wait until released, counted.
+type heldProvenanceIndex struct{ heldIndex }
+
+func (h *heldProvenanceIndex) Download(ctx context.Context, f pypi.File, w io.Writer) (int64, error) {
+	return 0, nil
+}
+
+func (h *heldProvenanceIndex) Provenance(ctx context.Context, project, version, filename string) ([]byte, error) {
+	_, _ = h.heldIndex.Download(ctx, pypi.File{}, io.Discard) // counts and waits
+	return nil, pypi.ErrNoProvenance
+}
+
+// TestAuditBoundsProvenanceInProgress: each provenance document may be
+// pypi.MaxProvenanceSize whatever it holds, so at most half the request
+// slots fetch and decode one at once (issue #8: 20 hostile packages held
+// ~80 MB of provenance at once).
+func TestAuditBoundsProvenanceInProgress(t *testing.T) {
+	w, err := engShared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := &heldProvenanceIndex{heldIndex{files: 40, release: make(chan struct{})}}
+	eng := verify.NewEngine(verify.Options{Index: idx, Verifier: w.ver, Concurrency: 4})
+	r, err := pypi.ParseRequirement("wide==1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *verify.Report)
+	go func() { done <- eng.Audit(context.Background(), []pypi.Requirement{r}) }()
+	// As TestAuditBoundsFilesInProgress: wait for the bound, give more
+	// fetches the chance to start, then release (a slow machine only makes
+	// the check weaker).
+	for idx.current() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(idx.release)
+	rep := <-done
+	if idx.peak > 2 {
+		t.Errorf("%d provenance documents were being fetched at once, want at most 2 (concurrency 4 / 2)", idx.peak)
+	}
+	if got := rep.Packages[0]; got.Evidence != verify.HashOnly || len(got.Files) != 40 {
+		t.Errorf("package = %s with %d files, want hash-only with 40", got.Evidence, len(got.Files))
 	}
 }
 
