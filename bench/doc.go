@@ -7,13 +7,18 @@
 // sequential baseline, with PASS/FAIL against the 1.5× target. With -rss it
 // instead audits one 1 GiB artifact streamed from a generator and reports
 // the peak resident set size against the 64 MiB target (SPEC §9: memory
-// bounded by concurrency, not artifact size).
+// bounded by concurrency, not artifact size). With -hostile it builds the
+// pyverify binary and measures its peak RSS auditing 20 packages whose
+// provenance holds 30,000 minimal failing attestations each (issue #8), in
+// every report format, next to genuine provenance and provenance at the
+// attestation cap, against the 128 MiB target.
 //
 // Usage:
 //
 //	go run ./bench [-packages 200] [-files 2] [-size 200KiB] [-latency 50ms]
 //	               [-concurrency 16] [-runs 3] [-sequential=true]
 //	go run ./bench -rss [-rss-size 1GiB]
+//	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

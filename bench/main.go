@@ -40,6 +40,12 @@ type config struct {
 	rssSize     int64
 	rssTarget   int64
 	cpuprofile  string
+
+	hostile             bool
+	hostilePackages     int
+	hostileAttestations int
+	hostileTarget       int64
+	pyverify            string
 }
 
 func main() {
@@ -61,6 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.rss {
 		return runRSS(ctx, cfg, stdout, stderr)
 	}
+	if cfg.hostile {
+		return runHostile(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -68,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var (
 		cfg                      config
 		size, rssSize, rssTarget string
+		hostileTarget            string
 		fs                       = flag.NewFlagSet("bench", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
@@ -82,6 +92,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.rss, "rss", false, "measure peak RSS while auditing one large streamed artifact instead")
 	fs.StringVar(&rssSize, "rss-size", "1GiB", "size of the -rss artifact")
 	fs.StringVar(&rssTarget, "rss-target", "64MiB", "largest acceptable peak RSS in -rss mode")
+	fs.BoolVar(&cfg.hostile, "hostile", false, "measure the pyverify binary's peak RSS on hostile provenance (issue #8), in every format, instead")
+	fs.IntVar(&cfg.hostilePackages, "hostile-packages", 20, "packages of the -hostile index")
+	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
+	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
+	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -99,6 +114,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.rssTarget, err = parseSize(rssTarget); err != nil {
 		return cfg, fmt.Errorf("-rss-target: %w", err)
 	}
+	if cfg.hostileTarget, err = parseSize(hostileTarget); err != nil {
+		return cfg, fmt.Errorf("-hostile-target: %w", err)
+	}
 	switch {
 	case cfg.packages < 1:
 		return cfg, errors.New("-packages: must be at least 1")
@@ -106,6 +124,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, errors.New("-files: must be at least 1")
 	case cfg.concurrency < 1:
 		return cfg, errors.New("-concurrency: must be at least 1")
+	case cfg.hostilePackages < 1 || cfg.hostileAttestations < 1:
+		return cfg, errors.New("-hostile-packages and -hostile-attestations: must be at least 1")
 	case cfg.runs < 1:
 		return cfg, errors.New("-runs: must be at least 1")
 	case cfg.latency < 0:
@@ -291,7 +311,7 @@ func checkVerified(rep *verify.Report) error {
 		}
 		msg := fmt.Sprintf("%s: %s", p.Name, p.Evidence)
 		for _, f := range p.Files {
-			for _, q := range f.Problems {
+			for _, q := range f.AllProblems() {
 				msg += "; " + q.Message
 			}
 		}

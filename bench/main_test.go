@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/verify"
 )
 
 func TestParseSize(t *testing.T) {
@@ -119,5 +122,22 @@ func TestRunBadFlags(t *testing.T) {
 				t.Errorf("run(%q) stderr does not say what is wrong:\n%s", args, &stderr)
 			}
 		})
+	}
+}
+
+// TestHostileProvenance: the -hostile document is what issue #8 describes,
+// ~30,000 minimal attestations that an index may send (under
+// pypi.MaxProvenanceSize), and pyverify refuses it at decoding.
+func TestHostileProvenance(t *testing.T) {
+	data := hostileProvenance(30000)
+	if len(data) > pypi.MaxProvenanceSize {
+		t.Errorf("hostile provenance is %d bytes, more than the %d an index may send", len(data), pypi.MaxProvenanceSize)
+	}
+	_, err := verify.DecodeProvenance("hostile.provenance", data)
+	if want := "too many attestations (30000, at most 64)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("DecodeProvenance = %v, want %q", err, want)
+	}
+	if _, err := verify.DecodeProvenance("capped.provenance", hostileProvenance(verify.MaxAttestations)); err != nil {
+		t.Errorf("DecodeProvenance at the cap: %v", err)
 	}
 }

@@ -75,6 +75,8 @@ type Continuity struct {
 }
 
 // File is what was established about one distribution file (SPEC §7).
+// Problems holds the file's own problems; the JSON renderer adds those of
+// its attestations, which are stored on the attestations only.
 type File struct {
 	Filename string `json:"filename"`
 	URL      string `json:"url"`
@@ -100,7 +102,10 @@ type Attestation struct {
 	Verified      bool      `json:"verified"`
 	Publisher     Publisher `json:"publisher"`
 	Identity      Identity  `json:"identity"`
-	LogIndex      int64     `json:"log_index"`
+	// IdentityUnverified: the signature did not verify, so Identity is only
+	// what the certificate claims (an addition; omitted when false).
+	IdentityUnverified bool  `json:"identity_unverified,omitempty"`
+	LogIndex           int64 `json:"log_index"`
 	// IntegratedTime is the transparency log's integrated time in UTC
 	// (RFC 3339), null when unknown.
 	IntegratedTime *time.Time `json:"integrated_time"`
@@ -296,8 +301,9 @@ func fromAttestation(a verify.Attestation) Attestation {
 			RunnerEnvironment:     a.Identity.RunnerEnvironment,
 			DeploymentEnvironment: a.Identity.Environment,
 		},
-		LogIndex: a.LogIndex,
-		Problems: fromProblems(a.Problems),
+		IdentityUnverified: a.IdentityUnverified,
+		LogIndex:           a.LogIndex,
+		Problems:           fromProblems(a.Problems),
 	}
 	if !a.IntegratedTime.IsZero() {
 		t := a.IntegratedTime.UTC()

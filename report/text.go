@@ -261,6 +261,9 @@ func (t *textWriter) attestation(n int, a Attestation) {
 		state = t.paint(ansiRed, "not verified")
 	}
 	t.printf("    attestation %d: %s\n", n, state)
+	if a.IdentityUnverified {
+		t.field(6, "identity", "as its certificate claims: the signature did not verify, so none of it is authenticated")
+	}
 	t.field(6, "predicate", a.PredicateType)
 	pub := a.Publisher
 	var parts []string

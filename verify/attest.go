@@ -5,12 +5,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	protodsse "github.com/sigstore/protobuf-specs/gen/pb-go/dsse"
 	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	sgverify "github.com/sigstore/sigstore-go/pkg/verify"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -48,6 +51,12 @@ func NewVerifier(tr *TrustedRoot) (*Verifier, error) {
 	return &Verifier{tr: tr, sv: sv}, nil
 }
 
+// maxFileProblems bounds the attestation problems one file lists one by
+// one: the first few distinct ones (kind and cause). The rest are counted,
+// one summary problem per kind, so that what an index sends cannot flood
+// the report (issue #8).
+const maxFileProblems = 5
+
 // FileVerification is what the attestations of one file establish.
 //
 // Evidence is Verified when at least one attestation verified completely
@@ -58,14 +67,21 @@ func NewVerifier(tr *TrustedRoot) (*Verifier, error) {
 // verify is never ignored). It never says anything about the file's bytes:
 // the caller compares the digest.
 //
-// Problems holds every problem of every attestation (each message names the
-// file and the attestation); Attestations[i].Problems holds the same
-// problems for that attestation alone, so a renderer shows one or the
-// other, not both.
+// Each problem is stored once (STYLE §8): an attestation's problem is in
+// Attestations[i].Problems only, and Problems holds what concerns the file
+// as a whole: one "and N more" problem per kind for the attestations not
+// listed because the first maxFileProblems distinct problems already are.
+// Evidence counts every attestation, listed or not.
 type FileVerification struct {
 	Evidence     Evidence
 	Attestations []Attestation
 	Problems     []Problem
+}
+
+// AllProblems returns every problem of fv: its own, then each
+// attestation's, in order.
+func (fv FileVerification) AllProblems() []Problem {
+	return File{Problems: fv.Problems, Attestations: fv.Attestations}.AllProblems()
 }
 
 // VerifyFile verifies every attestation of every bundle of prov for the file
@@ -81,28 +97,40 @@ type FileVerification struct {
 // identify a GitHub, GitLab or Google Trusted Publisher completely is
 // publisher-mismatch.
 func (v *Verifier) VerifyFile(filename, sha256hex string, prov *Provenance) FileVerification {
-	var fv FileVerification
 	if prov == nil {
-		fv.Evidence = HashOnly
-		return fv
+		return FileVerification{Evidence: HashOnly}
 	}
-	var verified, failed bool
-	n := 0
+	var (
+		fv               FileVerification
+		verified, failed bool
+		n                int
+		listed           = map[attestationProblem]bool{}
+		omitted          = map[ProblemKind]int{}
+	)
 	for _, b := range prov.Bundles {
 		for _, ra := range b.Attestations {
 			n++
-			a := v.verifyAttestation(filename, sha256hex, n, b.Publisher, ra)
-			fv.Attestations = append(fv.Attestations, a)
-			fv.Problems = append(fv.Problems, a.Problems...)
-			if a.Verified {
+			a, prob := v.verifyAttestation(filename, sha256hex, b.Publisher, ra)
+			if prob.kind == "" {
 				verified = true
+				fv.Attestations = append(fv.Attestations, a)
+				continue
 			}
-			for _, p := range a.Problems {
-				if p.Kind != UnknownPredicate {
-					failed = true
-				}
+			if prob.kind != UnknownPredicate {
+				failed = true
 			}
+			if listed[prob] || len(listed) >= maxFileProblems {
+				omitted[prob.kind]++
+				continue
+			}
+			listed[prob] = true
+			a.Problems = []Problem{{Kind: prob.kind, Message: fmt.Sprintf("%s: attestation %d: %s", filename, n, prob.cause)}}
+			fv.Attestations = append(fv.Attestations, a)
 		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(omitted)) {
+		fv.Problems = append(fv.Problems, Problem{Kind: k, Message: fmt.Sprintf(
+			"%s: and %d more of kind %s: further attestations with this problem are not listed one by one", filename, omitted[k], k)})
 	}
 	switch {
 	case failed:
@@ -115,45 +143,46 @@ func (v *Verifier) VerifyFile(filename, sha256hex string, prov *Provenance) File
 	return fv
 }
 
-// verifyAttestation verifies the n-th (1-based) attestation of a file:
-// sigstore-go first, then the statement, then the publisher, then the
-// predicate type. It stops at the first problem.
-func (v *Verifier) verifyAttestation(filename, sha256hex string, n int, pub Publisher, ra RawAttestation) Attestation {
-	a := Attestation{Publisher: pub}
-	fail := func(kind ProblemKind, cause string) Attestation {
-		a.Verified = false
-		a.Problems = append(a.Problems, Problem{
-			Kind:    kind,
-			Message: fmt.Sprintf("%s: attestation %d: %s", filename, n, cause),
-		})
-		return a
-	}
+// attestationProblem is why one attestation is not evidence: its kind and
+// the cause in words (without the file and attestation number, so that equal
+// causes compare equal). The zero value means it verified.
+type attestationProblem struct {
+	kind  ProblemKind
+	cause string
+}
 
+// verifyAttestation verifies one attestation: sigstore-go first, then the
+// statement, then the publisher, then the predicate type, stopping at the
+// first problem. The result is built in locals and returned (STYLE §8), so
+// it carries what is known of the signer whichever check failed: once
+// sigstore-go verified the signature, the certificate's identity, the log
+// index, the integrated time and (from the statement on) the predicate type;
+// when the signature itself failed, the identity the certificate claims,
+// marked IdentityUnverified.
+func (v *Verifier) verifyAttestation(filename, sha256hex string, pub Publisher, ra RawAttestation) (Attestation, attestationProblem) {
+	a := Attestation{Publisher: pub}
 	b, entries, err := toBundle(ra)
-	logIDs := make([]string, 0, len(entries))
-	for _, e := range entries {
-		logIDs = append(logIDs, hex.EncodeToString(e.GetLogId().GetKeyId()))
-	}
+	var res *sgverify.VerificationResult
 	if err == nil {
-		var res *sgverify.VerificationResult
 		res, err = v.sv.Verify(b, sgverify.NewPolicy(sgverify.WithoutArtifactUnsafe(), sgverify.WithoutIdentitiesUnsafe()))
 		if err == nil {
 			err = checkRekorV2Windows(entries, res, v.tr.tr.RekorLogs())
 		}
-		if err == nil {
-			a.TimeSource = timeSourceOf(res)
-			return v.checkVerified(a, fail, filename, sha256hex, ra, entries, res)
+		if err != nil {
+			err = explainLogFailure(err, b, entries, v.tr.tr)
 		}
-		err = explainLogFailure(err, b, entries, v.tr.tr)
 	}
-	return fail(sigstoreProblem(err, logIDs, v.tr.tr.RekorLogs()))
-}
+	if err != nil {
+		logIDs := make([]string, 0, len(entries))
+		for _, e := range entries {
+			logIDs = append(logIDs, hex.EncodeToString(e.GetLogId().GetKeyId()))
+		}
+		a.Identity, a.IdentityUnverified = claimedIdentity(ra.Certificate)
+		kind, cause := sigstoreProblem(err, logIDs, v.tr.tr.RekorLogs())
+		return a, attestationProblem{kind, cause}
+	}
 
-// checkVerified applies the statement, publisher and predicate checks to an
-// attestation sigstore-go verified, and fills in what the certificate and
-// the log entry say.
-func (v *Verifier) checkVerified(a Attestation, fail func(ProblemKind, string) Attestation, filename, sha256hex string,
-	ra RawAttestation, entries []*protorekor.TransparencyLogEntry, res *sgverify.VerificationResult) Attestation {
+	a.TimeSource = timeSourceOf(res)
 	for _, ts := range res.VerifiedTimestamps {
 		if ts.Type == "Tlog" {
 			a.IntegratedTime = ts.Timestamp.UTC()
@@ -168,22 +197,22 @@ func (v *Verifier) checkVerified(a Attestation, fail func(ProblemKind, string) A
 		}
 	}
 	if res.Signature == nil || res.Signature.Certificate == nil {
-		return fail(InvalidSignature, "sigstore verified no signing certificate")
+		return a, attestationProblem{InvalidSignature, "sigstore verified no signing certificate"}
 	}
 	cert, err := x509.ParseCertificate(ra.Certificate)
 	if err != nil { // cannot happen: sigstore-go parsed it
-		return fail(InvalidSignature, fmt.Sprintf("its signing certificate is not a valid X.509 certificate (%v)", err))
+		return a, attestationProblem{InvalidSignature, fmt.Sprintf("its signing certificate is not a valid X.509 certificate (%v)", err)}
 	}
 	id, err := readIdentity(cert, *res.Signature.Certificate)
 	if err != nil {
-		return fail(InvalidSignature, fmt.Sprintf("its signing certificate is malformed (%v)", err))
+		return a, attestationProblem{InvalidSignature, fmt.Sprintf("its signing certificate is malformed (%v)", err)}
 	}
 	a.Identity = id.Identity
 
 	sc := checkStatement(filename, sha256hex, ra.Statement)
 	a.PredicateType = sc.PredicateType
 	if sc.Kind != "" {
-		return fail(sc.Kind, sc.Cause)
+		return a, attestationProblem{sc.Kind, sc.Cause}
 	}
 	if a.Publisher.Kind == "" {
 		// Nothing names the publisher: read it from the certificate, and
@@ -192,19 +221,39 @@ func (v *Verifier) checkVerified(a Attestation, fail func(ProblemKind, string) A
 		// GitHub identity without its workflow) is never evidence.
 		a.Publisher = derivePublisher(id)
 		if a.Publisher.Kind == "" {
-			return fail(PublisherMismatch, fmt.Sprintf("the attestation comes without provenance naming its publisher, and its certificate (%s, issued by %s) is not one of a Trusted Publisher pyverify knows (GitHub, GitLab, Google)", orNone(id.SAN), orNone(id.Issuer)))
+			return a, attestationProblem{PublisherMismatch, fmt.Sprintf("the attestation comes without provenance naming its publisher, and its certificate (%s, issued by %s) is not one of a Trusted Publisher pyverify knows (GitHub, GitLab, Google)", orNone(id.SAN), orNone(id.Issuer))}
 		}
 		if cause := matchPublisher(a.Publisher, id); cause != "" {
-			return fail(PublisherMismatch, "the attestation comes without provenance naming its publisher, and its certificate does not name one completely: "+cause)
+			return a, attestationProblem{PublisherMismatch, "the attestation comes without provenance naming its publisher, and its certificate does not name one completely: " + cause}
 		}
 	} else if cause := matchPublisher(a.Publisher, id); cause != "" {
-		return fail(PublisherMismatch, cause)
+		return a, attestationProblem{PublisherMismatch, cause}
 	}
 	if !KnownPredicate(sc.PredicateType) {
-		return fail(UnknownPredicate, fmt.Sprintf("predicate type %q is not one pyverify knows; the attestation verifies but is no evidence", sc.PredicateType))
+		return a, attestationProblem{UnknownPredicate, fmt.Sprintf("predicate type %q is not one pyverify knows; the attestation verifies but is no evidence", sc.PredicateType)}
 	}
 	a.Verified = true
-	return a
+	return a, attestationProblem{}
+}
+
+// claimedIdentity is what the DER certificate der says about its signer,
+// read without trusting it, for an attestation whose signature did not
+// verify: the report still shows who claims to have signed (issue #8). ok
+// is false when the certificate says nothing readable.
+func claimedIdentity(der []byte) (id Identity, ok bool) {
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return Identity{}, false
+	}
+	sum, err := certificate.SummarizeCertificate(cert)
+	if err != nil {
+		return Identity{}, false
+	}
+	cid, err := readIdentity(cert, sum)
+	if err != nil {
+		return Identity{}, false
+	}
+	return cid.Identity, cid.Identity != Identity{}
 }
 
 // toBundle converts a PEP 740 attestation to a Sigstore bundle (corpus README

@@ -70,14 +70,14 @@ func TestConformanceRekorV2(t *testing.T) {
 			}
 			fv := v.VerifyFile(conformanceFile, conformanceSHA256, prov)
 			got := outcome{Evidence: fv.Evidence}
-			for _, p := range fv.Problems {
+			for _, p := range fv.AllProblems() {
 				got.Kinds = append(got.Kinds, p.Kind)
 				if !strings.Contains(p.Message, tt.wantCause) {
 					t.Errorf("problem %q does not say %q", p.Message, tt.wantCause)
 				}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("outcome (-want +got):\n%s\nproblems: %v", diff, fv.Problems)
+				t.Errorf("outcome (-want +got):\n%s\nproblems: %v", diff, fv.AllProblems())
 			}
 			if len(fv.Attestations) != 1 || fv.Attestations[0].TimeSource != tt.wantTime {
 				t.Errorf("attestations %+v, want one with time source %q", fv.Attestations, tt.wantTime)

@@ -176,7 +176,7 @@ func (e *Engine) referencePublishers(ctx context.Context, project, version strin
 		}
 	}
 	if len(pubs) == 0 {
-		return nil, fmt.Errorf("%s: %s", f.Filename, firstMessage(fv.Problems, "no attestation verified"))
+		return nil, fmt.Errorf("%s: %s", f.Filename, firstMessage(fv.AllProblems(), "no attestation verified"))
 	}
 	return pubs, nil
 }

@@ -144,7 +144,7 @@ func TestCorpus(t *testing.T) {
 			}
 			fv := v.VerifyFile(c.Filename, c.SHA256, prov)
 			evidence = verify.Worst(evidence, fv.Evidence)
-			problems = append(problems, fv.Problems...)
+			problems = append(problems, fv.AllProblems()...)
 
 			if got, want := string(evidence), c.Expected.Verdict; got != want {
 				t.Fatalf("verdict = %s, want %s; problems: %v", got, want, problems)
@@ -296,7 +296,7 @@ func TestVerifyFile(t *testing.T) {
 			t.Parallel()
 			fv := v.VerifyFile(tt.filename, tt.sha256, tt.prov)
 			got := outcome{Evidence: fv.Evidence}
-			for _, p := range fv.Problems {
+			for _, p := range fv.AllProblems() {
 				got.Kinds = append(got.Kinds, p.Kind)
 				if !strings.HasPrefix(p.Message, tt.filename+": attestation ") {
 					t.Errorf("message does not name the file and attestation: %q", p.Message)
@@ -307,7 +307,7 @@ func TestVerifyFile(t *testing.T) {
 				got.Publisher = append(got.Publisher, a.Publisher)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("VerifyFile (-want +got):\n%s\nproblems: %v", diff, fv.Problems)
+				t.Errorf("VerifyFile (-want +got):\n%s\nproblems: %v", diff, fv.AllProblems())
 			}
 		})
 	}

@@ -61,6 +61,12 @@ type Engine struct {
 	// bounds memory (SPEC §9). Twice the request limit keeps every request
 	// slot busy: a file has its provenance and its download in flight.
 	files *semaphore.Weighted
+	// provenance bounds the provenance documents being fetched and decoded
+	// at once. Each may be pypi.MaxProvenanceSize whatever it holds (issue
+	// #8), while real ones are a few KB and quick, so half the request
+	// slots keep them flowing and bound what a hostile index can make the
+	// run hold.
+	provenance *semaphore.Weighted
 }
 
 // NewEngine returns an engine with o's defaults filled in.
@@ -74,7 +80,8 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2)}
+	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
+		provenance: semaphore.NewWeighted(int64(max(1, o.Concurrency/2)))}
 }
 
 // Audit checks every requirement against the index and the policy. It
@@ -660,9 +667,12 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 		f.Bytes = BytesLocal
 		fv := e.o.Verifier.VerifyFile(name, f.SHA256, lf.Provenance)
 		f.Evidence, f.Attestations, f.Problems = fv.Evidence, fv.Attestations, fv.Problems
-		if f.Evidence == HashOnly {
+		if f.Evidence == HashOnly && !slices.ContainsFunc(fv.AllProblems(), func(q Problem) bool { return q.Kind == UnknownPredicate }) {
 			// hash-only means "the bytes match": here nothing vouched for
-			// them, neither an attestation nor an index digest.
+			// them, neither an attestation nor an index digest. An
+			// attestation of an unknown predicate type does: it verified,
+			// subject included, so the bytes match what was signed (SPEC
+			// §4), though it is no evidence of who published them.
 			f.Evidence = Error
 			f.Problems = append(f.Problems, Problem{Kind: MissingAttestation,
 				Message: fmt.Sprintf("%s: the provenance holds no attestation that is evidence, and with --provenance no index digest is consulted: the bytes were compared with nothing", name)})
@@ -731,6 +741,10 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 // API. No provenance published is (nil, nil); anything else that goes
 // wrong is a problem, never "no attestation" (SPEC §4.3).
 func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, []Problem) {
+	if err := e.provenance.Acquire(ctx, 1); err != nil {
+		return nil, []Problem{indexProblem(filename+": provenance", err)}
+	}
+	defer e.provenance.Release(1)
 	data, err := e.o.Index.Provenance(ctx, project, version, filename)
 	switch {
 	case errors.Is(err, pypi.ErrNoProvenance):

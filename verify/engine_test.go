@@ -236,8 +236,8 @@ func engOutcome(t *testing.T, r *verify.Report) []engPkg {
 		}
 		o := engPkg{Name: p.Name, Version: p.Version, Evidence: p.Evidence, OK: p.OK, Violation: p.Violation, Kinds: engKinds(p.Problems)}
 		for _, f := range p.Files {
-			fo := engFileOut{Filename: f.Filename, Downloaded: f.Bytes == verify.BytesDownloaded, Evidence: f.Evidence, Kinds: engKinds(f.Problems)}
-			for _, pr := range f.Problems {
+			fo := engFileOut{Filename: f.Filename, Downloaded: f.Bytes == verify.BytesDownloaded, Evidence: f.Evidence, Kinds: engKinds(f.AllProblems())}
+			for _, pr := range f.AllProblems() {
 				if !strings.Contains(pr.Message, f.Filename) {
 					t.Errorf("%s: problem %s message %q does not name the file", f.Filename, pr.Kind, pr.Message)
 				}
@@ -727,7 +727,7 @@ func TestAuditCancel(t *testing.T) {
 	for _, p := range rep.Packages {
 		got = append(got, fmt.Sprintf("%s %s %v", p.Name, p.Evidence, kinds(p.Problems)))
 		for _, f := range p.Files {
-			got = append(got, fmt.Sprintf("  %s %s %v", f.Filename, f.Evidence, kinds(f.Problems)))
+			got = append(got, fmt.Sprintf("  %s %s %v", f.Filename, f.Evidence, kinds(f.AllProblems())))
 		}
 	}
 	want := []string{

@@ -69,7 +69,7 @@ func firstProblem(p Package) string {
 		return q.Message
 	}
 	for _, f := range p.Files {
-		for _, q := range f.Problems {
+		for _, q := range f.AllProblems() {
 			return q.Message
 		}
 	}

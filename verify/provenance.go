@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // Provenance is a decoded PEP 740 provenance object: what PyPI's Integrity
@@ -34,6 +36,13 @@ type RawAttestation struct {
 	Timestamps          [][]byte          // RFC 3161 timestamp responses (verification_material.timestamps), see timestamps.go
 }
 
+// MaxAttestations bounds the attestations one provenance document may hold,
+// over all its bundles. Real provenance has one or two bundles of one
+// attestation each; 30,000 minimal ones fit in pypi.MaxProvenanceSize, and
+// verifying and reporting them cost ~150 MB per file (issue #8). A document
+// with more is refused before any attestation is decoded.
+const MaxAttestations = 64
+
 // provenanceVersion and attestationVersion are the only versions PEP 740
 // defines for the provenance object and the attestation object.
 const (
@@ -55,6 +64,16 @@ const (
 // is reported as a problem of that attestation. Errors name the file and the
 // JSON path, and decoding never panics.
 func DecodeProvenance(name string, data []byte) (*Provenance, error) {
+	if json.Valid(data) { // else decodeObject says what is wrong
+		if n := countAttestations(data); n > MaxAttestations {
+			return nil, fmt.Errorf("%s: too many attestations (%d, at most %d)", name, n, MaxAttestations)
+		}
+		// Last-wins decoding of a repeated key would let one document say
+		// two things (issue #8), as the statement parser also refuses.
+		if err := pypi.CheckStrictJSON(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	top, err := decodeObject(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -85,6 +104,68 @@ func DecodeProvenance(name string, data []byte) (*Provenance, error) {
 		p.Bundles = append(p.Bundles, b)
 	}
 	return p, nil
+}
+
+// countAttestations counts the attestations of the provenance document data
+// (valid JSON) where DecodeProvenance looks for them, without decoding any:
+// the token walk holds one token at a time and skips each attestation in
+// place, so a hostile document costs little more than its bytes before it
+// is refused. A repeated key is counted each time, so the count is never
+// below what decoding would find; what is not shaped like provenance counts
+// as far as it is, and decoding reports it.
+func countAttestations(data []byte) int {
+	d := json.NewDecoder(bytes.NewReader(data))
+	n := 0
+	if !enter(d, '{') {
+		return 0
+	}
+	for d.More() {
+		if key, _ := d.Token(); key != "attestation_bundles" {
+			skipValue(d)
+			continue
+		}
+		if !enter(d, '[') {
+			return n
+		}
+		for d.More() {
+			if !enter(d, '{') {
+				return n
+			}
+			for d.More() {
+				if key, _ := d.Token(); key != "attestations" {
+					skipValue(d)
+					continue
+				}
+				if !enter(d, '[') {
+					return n
+				}
+				for d.More() {
+					n++
+					skipValue(d)
+				}
+				_, _ = d.Token() // ']'
+			}
+			_, _ = d.Token() // '}'
+		}
+		_, _ = d.Token() // ']'
+	}
+	return n
+}
+
+// enter reads the next token and reports whether it opens delim.
+func enter(d *json.Decoder, delim json.Delim) bool {
+	tok, err := d.Token()
+	return err == nil && tok == delim
+}
+
+// skipped is a JSON value read and dropped: encoding/json hands an
+// Unmarshaler the value's bytes in place, so skipping copies nothing.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
+func skipValue(d *json.Decoder) {
+	_ = d.Decode(&skipped{})
 }
 
 // pathError is an error whose text starts with a JSON path suffix

@@ -103,6 +103,7 @@ func TestDecodeProvenance(t *testing.T) {
 func TestDecodeProvenanceErrors(t *testing.T) {
 	t.Parallel()
 	badSig := strings.Replace(att, `"signature":"BAUG"`, `"signature":"B@UG"`, 1)
+	atts := func(n int) string { return strings.TrimSuffix(strings.Repeat(att+",", n), ",") }
 	tests := []struct {
 		name, in, want string
 	}{
@@ -127,6 +128,14 @@ func TestDecodeProvenanceErrors(t *testing.T) {
 		{"entries missing", prov(strings.Replace(att, `,"transparency_entries":[{"logIndex":"1"}]`, "", 1)), "attestations[0].verification_material.transparency_entries: missing"},
 		{"entry not object", prov(strings.Replace(att, `[{"logIndex":"1"}]`, `["x"]`, 1)), "attestations[0].verification_material.transparency_entries[0]: want a JSON object"},
 		{"bare attestation, bad base64", badSig, "x.provenance: bad base64 in envelope.signature"},
+		// Issue #8: a document that says two things, or more than any real
+		// provenance, is refused before any attestation is decoded.
+		{"repeated key", `{"version":1,"version":1,"attestation_bundles":[]}`, `x.provenance: duplicated key "version"`},
+		{"repeated key in an attestation", prov(strings.Replace(att, `"signature":"BAUG"`, `"signature":"BAUG","signature":"BAUG"`, 1)), `duplicated key "signature"`},
+		{"too many attestations", string(hostileProvenance(verify.MaxAttestations + 1)), "x.provenance: too many attestations (65, at most 64)"},
+		{"too many over two bundles", `{"attestation_bundles":[{"publisher":{"kind":"GitHub"},"attestations":[` + atts(33) +
+			`]},{"attestations":[` + atts(32) + `],"publisher":{"kind":"GitHub"}}]}`, "x.provenance: too many attestations (65, at most 64)"},
+		{"too many behind an escaped key", strings.Replace(string(hostileProvenance(100)), `"attestations"`, `"attestation\u0073"`, 1), "x.provenance: too many attestations (100, at most 64)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,7 +57,7 @@ func TestSyntheticRekorV2AndTimestamps(t *testing.T) {
 			t.Parallel()
 			fv := synVerify(t, 0, synSHA256, tt.spec)
 			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
-				t.Errorf("outcome mismatch (-want +got):\n%s\nproblems: %v", diff, fv.Problems)
+				t.Errorf("outcome mismatch (-want +got):\n%s\nproblems: %v", diff, fv.AllProblems())
 			}
 			if len(fv.Attestations) != 1 {
 				t.Fatalf("%d attestations, want 1", len(fv.Attestations))
@@ -65,7 +65,7 @@ func TestSyntheticRekorV2AndTimestamps(t *testing.T) {
 			if got := fv.Attestations[0].TimeSource; got != tt.wantTime {
 				t.Errorf("TimeSource = %q, want %q", got, tt.wantTime)
 			}
-			for _, p := range fv.Problems {
+			for _, p := range fv.AllProblems() {
 				if !strings.Contains(p.Message, tt.wantCause) {
 					t.Errorf("problem %q does not say %q", p.Message, tt.wantCause)
 				}

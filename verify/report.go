@@ -1,6 +1,9 @@
 package verify
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Evidence is how much could be established about a file or package
 // (SPEC §5). A package's evidence is the worst of its files' evidence.
@@ -119,15 +122,22 @@ type Identity struct {
 
 // Attestation is the outcome of verifying one PEP 740 attestation of a
 // file.
+//
+// Identity, LogIndex and IntegratedTime are filled whenever sigstore-go
+// verified the signature, also when a later check failed; PredicateType
+// once the statement was read. When the signature itself failed, Identity
+// is what the certificate claims, read without trusting it, and
+// IdentityUnverified says so.
 type Attestation struct {
-	PredicateType  string
-	Verified       bool // signature, certificate, log entry, statement and publisher all verified
-	Publisher      Publisher
-	Identity       Identity
-	LogIndex       int64
-	IntegratedTime time.Time
-	TimeSource     TimeSource // the verified time the certificate was checked at; "" when none verified
-	Problems       []Problem
+	PredicateType      string
+	Verified           bool // signature, certificate, log entry, statement and publisher all verified
+	Publisher          Publisher
+	Identity           Identity
+	IdentityUnverified bool // Identity comes from a certificate whose signature did not verify
+	LogIndex           int64
+	IntegratedTime     time.Time
+	TimeSource         TimeSource // the verified time the certificate was checked at; "" when none verified
+	Problems           []Problem
 }
 
 // Bytes says where the bytes a file's evidence rests on came from this run
@@ -160,7 +170,19 @@ type File struct {
 	Bytes        Bytes  // where the hashed bytes came from; BytesNotDownloaded when none were hashed
 	Evidence     Evidence
 	Attestations []Attestation
-	Problems     []Problem
+	// Problems concern the file itself; each attestation's problems are on
+	// the attestation only (stored once, STYLE §8). AllProblems lists both.
+	Problems []Problem
+}
+
+// AllProblems returns every problem of f: its own, then each attestation's,
+// in order.
+func (f File) AllProblems() []Problem {
+	out := slices.Clone(f.Problems)
+	for _, a := range f.Attestations {
+		out = append(out, a.Problems...)
+	}
+	return out
 }
 
 // Package is the outcome for one requested package (one requirement).

@@ -14,6 +14,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strings"
 	"sync"
@@ -95,7 +96,7 @@ type outcome struct {
 func outcomeOf(t *testing.T, fv verify.FileVerification) outcome {
 	t.Helper()
 	o := outcome{Evidence: fv.Evidence}
-	for _, p := range fv.Problems {
+	for _, p := range fv.AllProblems() {
 		o.Kinds = append(o.Kinds, p.Kind)
 		if !strings.Contains(p.Message, synFile) {
 			t.Errorf("problem message %q does not name the file %s", p.Message, synFile)
@@ -231,7 +232,7 @@ func TestSyntheticProblems(t *testing.T) {
 			}
 			fv := synVerify(t, tt.root, digest, tt.specs...)
 			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
-				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
+				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.AllProblems())
 			}
 		})
 	}
@@ -308,8 +309,8 @@ func TestSyntheticPublishers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fv := synVerify(t, 0, synSHA256, tt.spec)
-			if fv.Evidence != verify.Verified || len(fv.Problems) != 0 || len(fv.Attestations) != 1 {
-				t.Fatalf("VerifyFile = %s with problems %+v and %d attestations, want verified, none, 1", fv.Evidence, fv.Problems, len(fv.Attestations))
+			if fv.Evidence != verify.Verified || len(fv.AllProblems()) != 0 || len(fv.Attestations) != 1 {
+				t.Fatalf("VerifyFile = %s with problems %+v and %d attestations, want verified, none, 1", fv.Evidence, fv.AllProblems(), len(fv.Attestations))
 			}
 			got := fv.Attestations[0]
 			if got.LogIndex == 0 || got.IntegratedTime.IsZero() || got.TimeSource != verify.TimeRekorIntegrated {
@@ -356,7 +357,7 @@ func TestSyntheticBareAttestation(t *testing.T) {
 			}
 			fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
 			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
-				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
+				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.AllProblems())
 			}
 			for _, a := range fv.Attestations {
 				if a.Verified && a.Publisher.Kind == "" {
@@ -426,7 +427,7 @@ func TestSyntheticSeveralLogEntries(t *testing.T) {
 			}
 			fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
 			if diff := cmp.Diff(tt.want, outcomeOf(t, fv)); diff != "" {
-				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
+				t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.AllProblems())
 			}
 		})
 	}
@@ -470,6 +471,122 @@ func TestSyntheticCertificateNotALeaf(t *testing.T) {
 	}
 	fv := w.verifiers[0].VerifyFile(synFile, synSHA256, prov)
 	if diff := cmp.Diff(failed(verify.UntrustedCertificate), outcomeOf(t, fv)); diff != "" {
-		t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.Problems)
+		t.Errorf("VerifyFile outcome (-want +got):\n%s\nproblems: %+v", diff, fv.AllProblems())
+	}
+}
+
+// TestSyntheticSignerKeptOnFailure checks that a failed attestation still
+// says who signed it (issue #8): after sigstore-go verified the signature,
+// the certificate's identity, the log entry and (once the statement was
+// read) the predicate type, whichever later check failed; when the
+// signature itself failed, the identity the certificate claims, marked
+// unverified, and nothing from the log.
+func TestSyntheticSignerKeptOnFailure(t *testing.T) {
+	t.Parallel()
+	const unknownPredicate = "https://example.com/unknown/v1"
+	wantID := verify.Identity{
+		SAN:              "https://github.com/acme/demo/.github/workflows/release.yml@refs/heads/main",
+		Issuer:           verifytest.IssuerGitHub,
+		SourceRepository: "https://github.com/acme/demo",
+		SourceRef:        "refs/heads/main",
+		BuildConfig:      "https://github.com/acme/demo/.github/workflows/release.yml@refs/heads/main",
+	}
+	tests := []struct {
+		name       string
+		spec       verifytest.Spec
+		root       int
+		digest     string
+		kind       verify.ProblemKind
+		predicate  string // "" = none read
+		unverified bool   // the signature failed: identity claimed, no log entry
+	}{
+		{name: "subject mismatch", spec: acme, digest: flipByte(synSHA256), kind: verify.SubjectMismatch, predicate: verifytest.PublishPredicate},
+		{name: "invalid statement", spec: withSpec(func(s *verifytest.Spec) {
+			s.Statement = []byte(`{"_type":"https://in-toto.io/Statement/v0.1","subject":[{"name":"` + synFile + `","digest":{"sha256":"` + synSHA256 + `"}}],"predicateType":"https://docs.pypi.org/attestations/publish/v1","predicate":null}`)
+		}), kind: verify.InvalidStatement},
+		{name: "payload sigstore cannot read", spec: withSpec(func(s *verifytest.Spec) { s.Statement = []byte("not json") }), kind: verify.InvalidStatement, unverified: true},
+		{name: "publisher mismatch", spec: withSpec(func(s *verifytest.Spec) { s.Publisher = publisher("repository", "acme/other") }), kind: verify.PublisherMismatch, predicate: verifytest.PublishPredicate},
+		{name: "unknown predicate", spec: withSpec(func(s *verifytest.Spec) { s.PredicateType = unknownPredicate }), kind: verify.UnknownPredicate, predicate: unknownPredicate},
+		{name: "signature corrupted", spec: withSpec(func(s *verifytest.Spec) { s.CorruptSignature = true }), kind: verify.InvalidSignature, unverified: true},
+		{name: "untrusted certificate", spec: acme, root: 1, kind: verify.UntrustedCertificate, unverified: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			digest := tt.digest
+			if digest == "" {
+				digest = synSHA256
+			}
+			fv := synVerify(t, tt.root, digest, tt.spec)
+			if len(fv.Attestations) != 1 {
+				t.Fatalf("%d attestations, want 1", len(fv.Attestations))
+			}
+			got := fv.Attestations[0]
+			if got.Verified || len(got.Problems) != 1 || got.Problems[0].Kind != tt.kind {
+				t.Fatalf("attestation verified=%v problems %+v, want one %s", got.Verified, got.Problems, tt.kind)
+			}
+			got.Identity.SourceDigest, got.Identity.RunInvocation, got.Identity.RunnerEnvironment = "", "", ""
+			if diff := cmp.Diff(wantID, got.Identity); diff != "" {
+				t.Errorf("identity (-want +got):\n%s", diff)
+			}
+			if got.IdentityUnverified != tt.unverified {
+				t.Errorf("IdentityUnverified = %v, want %v", got.IdentityUnverified, tt.unverified)
+			}
+			if logged := got.LogIndex != 0 && !got.IntegratedTime.IsZero(); logged == tt.unverified {
+				t.Errorf("log index %d, integrated time %v: want them exactly when the signature verified", got.LogIndex, got.IntegratedTime)
+			}
+			if got.PredicateType != tt.predicate {
+				t.Errorf("predicate type %q, want %q", got.PredicateType, tt.predicate)
+			}
+		})
+	}
+}
+
+// TestSyntheticProblemCap checks what one file contributes to the report
+// (issue #8): the first five distinct attestation problems, each on its
+// attestation, then one "and N more" problem per kind on the file; repeats
+// of a listed problem count as more. Evidence still counts every
+// attestation, and verified attestations are always listed.
+func TestSyntheticProblemCap(t *testing.T) {
+	t.Parallel()
+	specs := []verifytest.Spec{acme}
+	for i := range 7 {
+		specs = append(specs, withSpec(func(s *verifytest.Spec) { s.Publisher = publisher("repository", fmt.Sprintf("acme/other%d", i)) }))
+	}
+	corrupt := withSpec(func(s *verifytest.Spec) { s.CorruptSignature = true })
+	specs = append(specs, corrupt, corrupt, corrupt)
+	fv := synVerify(t, 0, synSHA256, specs...)
+
+	type att struct {
+		Verified bool
+		Kinds    []verify.ProblemKind
+	}
+	var atts []att
+	for _, a := range fv.Attestations {
+		atts = append(atts, att{a.Verified, engKinds(a.Problems)})
+	}
+	pm := att{Kinds: []verify.ProblemKind{verify.PublisherMismatch}}
+	if diff := cmp.Diff([]att{{Verified: true}, pm, pm, pm, pm, pm}, atts); diff != "" {
+		t.Errorf("attestations listed (-want +got):\n%s", diff)
+	}
+	want := []verify.Problem{
+		{Kind: verify.InvalidSignature, Message: synFile + ": and 3 more of kind invalid-signature: further attestations with this problem are not listed one by one"},
+		{Kind: verify.PublisherMismatch, Message: synFile + ": and 2 more of kind publisher-mismatch: further attestations with this problem are not listed one by one"},
+	}
+	if diff := cmp.Diff(want, fv.Problems); diff != "" {
+		t.Errorf("file problems (-want +got):\n%s", diff)
+	}
+	if fv.Evidence != verify.Failed {
+		t.Errorf("evidence %s, want failed", fv.Evidence)
+	}
+
+	// The same problem twice is listed once, whatever the cap.
+	bad := verify.RawAttestation{Certificate: []byte("not a certificate"), Statement: []byte("{}"), Signature: []byte("sig")}
+	prov := &verify.Provenance{Bundles: []verify.AttestationBundle{{
+		Publisher: verify.Publisher{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}, Attestations: []verify.RawAttestation{bad, bad, bad},
+	}}}
+	fv = synWorldOf(t).verifiers[0].VerifyFile(synFile, synSHA256, prov)
+	if len(fv.Attestations) != 1 || len(fv.Problems) != 1 || !strings.Contains(fv.Problems[0].Message, "and 2 more of kind invalid-signature") || fv.Evidence != verify.Failed {
+		t.Errorf("three equal failures: %s, %d attestations listed, file problems %+v; want failed, 1, one 'and 2 more of kind invalid-signature'", fv.Evidence, len(fv.Attestations), fv.Problems)
 	}
 }

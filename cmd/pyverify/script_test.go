@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"os"
@@ -65,7 +67,7 @@ func TestScripts(t *testing.T) {
 			}
 			return false, errors.New("unknown condition " + cond)
 		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode, "mint": cmdMint(sig)},
 	})
 }
 
@@ -87,5 +89,24 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// mint FILE SIDECAR OUT writes to OUT the provenance sig mints for FILE's
+// bytes as the publisher sidecar SIDECAR says (one verifytest.Spec as JSON,
+// or an array of them), for scripts that pass --provenance.
+func cmdMint(sig *verifytest.Sigstore) func(*testscript.TestScript, bool, []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 3 {
+			ts.Fatalf("usage: mint FILE SIDECAR OUT")
+		}
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		ts.Check(err)
+		sidecar, err := os.ReadFile(ts.MkAbs(args[1]))
+		ts.Check(err)
+		sum := sha256.Sum256(data)
+		prov, err := sig.MintProvenance(filepath.Base(args[0]), hex.EncodeToString(sum[:]), sidecar)
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[2]), prov, 0o644))
 	}
 }
