@@ -1,0 +1,210 @@
+package pypi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// parseHash checks a --hash value "sha256:HEX" and returns the lower-case
+// hex digest. Only sha256 is accepted: it is the digest PyPI publishes and
+// the one pyverify recomputes.
+func parseHash(v string) (string, error) {
+	algo, hex, ok := strings.Cut(v, ":")
+	if !ok {
+		return "", fmt.Errorf("invalid --hash %q: want sha256:HEX", v)
+	}
+	if strings.ToLower(algo) != "sha256" {
+		return "", fmt.Errorf("unsupported hash algorithm %q in --hash %q: only sha256 is accepted", algo, v)
+	}
+	hex = strings.ToLower(hex)
+	if len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("invalid --hash %q: a sha256 digest is 64 hex digits", v)
+	}
+	return hex, nil
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// Option kinds.
+const (
+	optGlobal         = iota // an option line, returned as an Option
+	optRequirement           // -r FILE
+	optConstraint            // -c FILE
+	optEditable              // -e URL
+	optHash                  // --hash on a requirement line
+	optPerRequirement        // other options allowed after a requirement
+)
+
+type optSpec struct {
+	long, short string
+	value       bool
+	kind        int
+}
+
+// reqOptions lists the options pip accepts in requirements files
+// (pip/_internal/req/req_file.py SUPPORTED_OPTIONS and SUPPORTED_OPTIONS_REQ).
+var reqOptions = []optSpec{
+	{"--requirement", "-r", true, optRequirement},
+	{"--constraint", "-c", true, optConstraint},
+	{"--editable", "-e", true, optEditable},
+	{"--index-url", "-i", true, optGlobal},
+	{"--extra-index-url", "", true, optGlobal},
+	{"--no-index", "", false, optGlobal},
+	{"--find-links", "-f", true, optGlobal},
+	{"--no-binary", "", true, optGlobal},
+	{"--only-binary", "", true, optGlobal},
+	{"--prefer-binary", "", false, optGlobal},
+	{"--require-hashes", "", false, optGlobal},
+	{"--pre", "", false, optGlobal},
+	{"--trusted-host", "", true, optGlobal},
+	{"--use-feature", "", true, optGlobal},
+	{"--hash", "", true, optHash},
+	{"--global-option", "", true, optPerRequirement},
+	{"--config-settings", "", true, optPerRequirement},
+}
+
+type parsedOption struct {
+	spec  optSpec
+	value string
+}
+
+// lookupLong finds a long option by exact name or, as Python's optparse
+// does, by a unique prefix ("--extra-index" for "--extra-index-url").
+func lookupLong(name string) (optSpec, error) {
+	var found []optSpec
+	for _, o := range reqOptions {
+		if o.long == name {
+			return o, nil
+		}
+		if strings.HasPrefix(o.long, name) {
+			found = append(found, o)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return optSpec{}, fmt.Errorf("unknown option %s", name)
+	case 1:
+		return found[0], nil
+	}
+	names := make([]string, len(found))
+	for i, o := range found {
+		names[i] = o.long
+	}
+	return optSpec{}, fmt.Errorf("ambiguous option %s (%s)", name, strings.Join(names, ", "))
+}
+
+// parseOptions parses option tokens with optparse's rules: "--name=value",
+// "--name value", "-xvalue" and "-x value".
+func parseOptions(tokens []string) ([]parsedOption, error) {
+	var out []parsedOption
+	for i := 0; i < len(tokens); i++ {
+		t := tokens[i]
+		var spec optSpec
+		var value string
+		hasValue := false
+		switch {
+		case t == "-" || t == "--":
+			return nil, fmt.Errorf("unexpected %q", t)
+		case strings.HasPrefix(t, "--"):
+			name, v, eq := strings.Cut(t, "=")
+			s, err := lookupLong(name)
+			if err != nil {
+				return nil, err
+			}
+			spec, value, hasValue = s, v, eq
+			if hasValue && !spec.value {
+				return nil, fmt.Errorf("option %s takes no value", spec.long)
+			}
+		case strings.HasPrefix(t, "-"):
+			found := false
+			for _, o := range reqOptions {
+				if o.short != "" && strings.HasPrefix(t, o.short) {
+					spec, found = o, true
+					break
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("unknown option %s", t)
+			}
+			if rest := t[len(spec.short):]; rest != "" {
+				value, hasValue = rest, true
+			}
+		default:
+			return nil, fmt.Errorf("unexpected argument %q on an option line", t)
+		}
+		if spec.value && !hasValue {
+			if i+1 >= len(tokens) {
+				return nil, fmt.Errorf("option %s needs a value", spec.long)
+			}
+			i++
+			value = tokens[i]
+		}
+		if spec.value && value == "" {
+			return nil, fmt.Errorf("option %s needs a value", spec.long)
+		}
+		out = append(out, parsedOption{spec: spec, value: value})
+	}
+	return out, nil
+}
+
+// shellSplit splits s into words like Python's shlex.split (POSIX mode),
+// which pip applies to the options of a line: white space separates words,
+// single quotes are literal, double quotes allow \" and \\ escapes, and a
+// backslash outside quotes escapes the next character.
+func shellSplit(s string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			inWord = true
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("no closing quotation in options")
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+		case c == '"':
+			inWord = true
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\\\"$`", s[i+1]) >= 0 {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return nil, errors.New("no closing quotation in options")
+			}
+		case c == '\\':
+			inWord = true
+			if i+1 < len(s) {
+				i++
+				cur.WriteByte(s[i])
+			}
+		default:
+			inWord = true
+			cur.WriteByte(c)
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
