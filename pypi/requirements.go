@@ -115,9 +115,9 @@ func (p *reqParser) errorf(file string, line int, cause error, format string, ar
 func (p *reqParser) parseFile(file string, data []byte, constraint bool, chain []string) {
 	p.done[includeKey{file, constraint}] = true
 	chain = append(chain, file)
-	data, line, bad := decodeRequirementsText(data)
-	if line > 0 {
-		p.errorf(file, line, nil, "the file is not UTF-8 (invalid byte 0x%02x): save it as UTF-8", bad)
+	data, derr := decodeRequirementsText(data)
+	if derr != nil {
+		p.errorf(file, derr.line, nil, "%s", derr.msg)
 		return
 	}
 	for _, ll := range logicalLines(data) {
@@ -132,22 +132,26 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 		p.errorf(file, ll.line, nil, "%v", err)
 		return
 	}
-	opts, err := parseOptions(tokens)
+	opts, extra, err := parseOptions(tokens)
 	if err != nil {
 		p.errorf(file, ll.line, nil, "%v", err)
 		return
 	}
-	var hashes []string
+	var hashes, other []string
 	for _, o := range opts {
 		if o.spec.kind != optHash {
 			continue
 		}
-		h, err := parseHash(o.value)
+		algo, h, err := parseHash(o.value)
 		if err != nil {
 			p.errorf(file, ll.line, nil, "%v", err)
 			return
 		}
-		hashes = appendUnique(hashes, h)
+		if algo == "sha256" {
+			hashes = appendUnique(hashes, h)
+		} else {
+			other = appendUnique(other, algo+":"+h)
+		}
 	}
 
 	if args != "" {
@@ -158,17 +162,26 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 				return
 			}
 		}
+		// pip splits a requirement from its options at spaces only.
+		if strings.Contains(args, "\t-") {
+			p.errorf(file, ll.line, nil, "invalid requirement %q: options must be separated from the requirement by a space (pip reads a tab-separated option as part of the requirement)", args)
+			return
+		}
 		r, err := parseRequirementText(args)
 		if err != nil {
 			p.errorf(file, ll.line, nil, "%v", err)
 			return
 		}
-		r.Hashes, r.File, r.Line = hashes, file, ll.line
+		r.File, r.Line = file, ll.line
+		r.setHashes(hashes, other)
 		p.add(r, constraint)
 		for _, o := range opts {
 			if o.spec.kind == optPerRequirement {
 				p.out.Options = append(p.out.Options, Option{Name: o.spec.long, Value: o.value, File: file, Line: ll.line})
 			}
+		}
+		for _, a := range extra {
+			p.add(ignoredRequirement(a, file, ll.line), constraint)
 		}
 		return
 	}
@@ -188,21 +201,62 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 				return
 			}
 		case optPerRequirement:
-			p.errorf(file, ll.line, nil, "option %s must follow a requirement on the same line", o.spec.long)
-			return
+			if !editable {
+				p.errorf(file, ll.line, nil, "option %s must follow a requirement on the same line", o.spec.long)
+				return
+			}
+		case optEditable:
+			if constraint {
+				p.errorf(file, ll.line, nil, "editable requirements are not allowed as constraints (pip refuses -e in a -c file)")
+				return
+			}
 		}
 	}
 	for _, o := range opts {
 		switch o.spec.kind {
 		case optEditable:
-			r := Requirement{URL: o.value, Unsupported: UnsupportedEditable, Text: "-e " + RedactURL(o.value), Hashes: hashes, File: file, Line: ll.line}
+			r := Requirement{URL: o.value, Unsupported: UnsupportedEditable, Text: "-e " + RedactURL(o.value), File: file, Line: ll.line}
 			r.Name = nameFromURL(o.value)
+			r.setHashes(hashes, other)
 			p.add(r, constraint)
 		case optRequirement, optConstraint:
 			p.include(file, ll.line, o.value, constraint || o.spec.kind == optConstraint, chain)
-		case optGlobal:
+		case optGlobal, optPerRequirement:
 			p.out.Options = append(p.out.Options, Option{Name: o.spec.long, Value: o.value, File: file, Line: ll.line})
 		}
+	}
+	// pip ignores what follows the options of a line; a requirement there
+	// is kept and reported, never dropped.
+	for _, a := range extra {
+		p.add(ignoredRequirement(a, file, ll.line), constraint)
+	}
+}
+
+// ignoredRequirement is a token written after options, which pip ignores:
+// an unsupported Requirement named, where it can be, like the requirement
+// or URL it looks like.
+func ignoredRequirement(tok, file string, line int) Requirement {
+	r, err := parseRequirementText(tok)
+	if err != nil || r.URL != "" {
+		r = Requirement{Text: RedactURL(tok), Name: nameFromURL(tok)}
+		if isURL(tok) || looksLikePath(tok) {
+			r.URL = tok
+		}
+	}
+	r.Unsupported, r.File, r.Line = UnsupportedAfterOption, file, line
+	return r
+}
+
+// setHashes records the --hash pins of r: sha256 ones in Hashes, others
+// in OtherHashes, which are not compared (see UnsupportedHashAlgorithm).
+func (r *Requirement) setHashes(sha256, other []string) {
+	r.Hashes, r.OtherHashes = sha256, other
+	switch {
+	case len(other) == 0:
+	case len(sha256) == 0 && r.Unsupported == "":
+		r.Unsupported = UnsupportedHashAlgorithm
+	case len(sha256) > 0:
+		r.Notices = append(r.Notices, "only sha256 pins are compared: the sha384/sha512 pins of this requirement are not checked")
 	}
 }
 

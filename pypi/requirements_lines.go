@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // logicalLine is a line after joining continuations and removing comments.
@@ -44,19 +45,42 @@ func isCommentLine(s string) bool {
 	return i < len(s) && s[i] == '#'
 }
 
+// splitLines is Python's str.splitlines, with which pip splits a file into
+// lines: "\n", "\r\n" and a lone "\r" end a line, and so do "\v", "\f",
+// the separators U+001C–U+001E, U+0085, U+2028 and U+2029. Line numbers
+// follow it, as pip's do.
+func splitLines(text string) []string {
+	var lines []string
+	start := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch r {
+		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			lines = append(lines, text[start:i])
+			i += size
+			if r == '\r' && i < len(text) && text[i] == '\n' {
+				i++
+			}
+			start = i
+			continue
+		}
+		i += size
+	}
+	if start < len(text) {
+		lines = append(lines, text[start:])
+	}
+	return lines
+}
+
 // logicalLines applies pip's preprocessing: join "\" continuations (the
 // result is located at its first line), then strip comments and blanks.
 func logicalLines(data []byte) []logicalLine {
 	text := strings.TrimPrefix(string(data), "\ufeff")
-	physical := strings.Split(text, "\n")
-	if len(physical) > 0 && physical[len(physical)-1] == "" {
-		physical = physical[:len(physical)-1]
-	}
+	physical := splitLines(text)
 	var joined []logicalLine
 	var cur strings.Builder
 	start := 0
 	for i, l := range physical {
-		l = strings.TrimSuffix(l, "\r")
 		n := i + 1
 		if !strings.HasSuffix(l, `\`) || isCommentLine(l) {
 			if isCommentLine(l) {
@@ -93,19 +117,19 @@ func logicalLines(data []byte) []logicalLine {
 	return out
 }
 
-// splitArgsOptions is pip's break_args_options: the requirement is the
-// tokens before the first one that starts with "-", the options the rest.
+// splitArgsOptions is pip's break_args_options: the line is split at
+// spaces (not tabs), the requirement is the tokens before the first one
+// that starts with "-", the options the rest.
 func splitArgsOptions(line string) (args, opts string) {
 	i := 0
 	for i < len(line) {
-		// Find the start of the next token.
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		for i < len(line) && line[i] == ' ' {
 			i++
 		}
 		if i < len(line) && line[i] == '-' {
 			return strings.TrimSpace(line[:i]), line[i:]
 		}
-		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+		for i < len(line) && line[i] != ' ' {
 			i++
 		}
 	}

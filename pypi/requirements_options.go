@@ -6,22 +6,28 @@ import (
 	"strings"
 )
 
-// parseHash checks a --hash value "sha256:HEX" and returns the lower-case
-// hex digest. Only sha256 is accepted: it is the digest PyPI publishes and
-// the one pyverify recomputes.
-func parseHash(v string) (string, error) {
+// hashHexLen is the length in hex digits of each digest pip accepts in
+// --hash (pip's STRONG_HASHES; the names are case-sensitive there).
+var hashHexLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
+
+// parseHash checks a --hash value "ALGO:HEX" and returns the algorithm and
+// the lower-case hex digest. pip accepts sha256, sha384 and sha512; only
+// sha256 is compared, being the digest PyPI publishes and the one pyverify
+// recomputes.
+func parseHash(v string) (algo, hex string, err error) {
 	algo, hex, ok := strings.Cut(v, ":")
 	if !ok {
-		return "", fmt.Errorf("invalid --hash %q: want sha256:HEX", v)
+		return "", "", fmt.Errorf("invalid --hash %q: want sha256:HEX", v)
 	}
-	if strings.ToLower(algo) != "sha256" {
-		return "", fmt.Errorf("unsupported hash algorithm %q in --hash %q: only sha256 is accepted", algo, v)
+	n, ok := hashHexLen[algo]
+	if !ok {
+		return "", "", fmt.Errorf("unsupported hash algorithm %q in --hash %q: pip accepts sha256, sha384 and sha512, in lower case", algo, v)
 	}
 	hex = strings.ToLower(hex)
-	if len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "" {
-		return "", fmt.Errorf("invalid --hash %q: a sha256 digest is 64 hex digits", v)
+	if len(hex) != n || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", "", fmt.Errorf("invalid --hash %q: a %s digest is %d hex digits", v, algo, n)
 	}
-	return hex, nil
+	return algo, hex, nil
 }
 
 func appendUnique(list []string, s string) []string {
@@ -50,7 +56,8 @@ type optSpec struct {
 }
 
 // reqOptions lists the options pip accepts in requirements files
-// (pip/_internal/req/req_file.py SUPPORTED_OPTIONS and SUPPORTED_OPTIONS_REQ).
+// (pip/_internal/req/req_file.py SUPPORTED_OPTIONS and SUPPORTED_OPTIONS_REQ,
+// pip 26; --global-option is older pip's).
 var reqOptions = []optSpec{
 	{"--requirement", "-r", true, optRequirement},
 	{"--constraint", "-c", true, optConstraint},
@@ -63,7 +70,10 @@ var reqOptions = []optSpec{
 	{"--only-binary", "", true, optGlobal},
 	{"--prefer-binary", "", false, optGlobal},
 	{"--require-hashes", "", false, optGlobal},
+	{"--no-require-hashes", "", false, optGlobal},
 	{"--pre", "", false, optGlobal},
+	{"--all-releases", "", true, optGlobal},
+	{"--only-final", "", true, optGlobal},
 	{"--trusted-host", "", true, optGlobal},
 	{"--use-feature", "", true, optGlobal},
 	{"--hash", "", true, optHash},
@@ -102,9 +112,11 @@ func lookupLong(name string) (optSpec, error) {
 }
 
 // parseOptions parses option tokens with optparse's rules: "--name=value",
-// "--name value", "-xvalue" and "-x value".
-func parseOptions(tokens []string) ([]parsedOption, error) {
-	var out []parsedOption
+// "--name value", "-xvalue" and "-x value"; other tokens, which optparse
+// returns as arguments and pip ignores, are returned in args. An empty
+// value is accepted where pip accepts it: for options that are reported,
+// not used, except --index-url.
+func parseOptions(tokens []string) (out []parsedOption, args []string, err error) {
 	for i := 0; i < len(tokens); i++ {
 		t := tokens[i]
 		var spec optSpec
@@ -112,16 +124,16 @@ func parseOptions(tokens []string) ([]parsedOption, error) {
 		hasValue := false
 		switch {
 		case t == "-" || t == "--":
-			return nil, fmt.Errorf("unexpected %q", t)
+			return nil, nil, fmt.Errorf("unexpected %q", t)
 		case strings.HasPrefix(t, "--"):
 			name, v, eq := strings.Cut(t, "=")
 			s, err := lookupLong(name)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			spec, value, hasValue = s, v, eq
 			if hasValue && !spec.value {
-				return nil, fmt.Errorf("option %s takes no value", spec.long)
+				return nil, nil, fmt.Errorf("option %s takes no value", spec.long)
 			}
 		case strings.HasPrefix(t, "-"):
 			found := false
@@ -132,27 +144,28 @@ func parseOptions(tokens []string) ([]parsedOption, error) {
 				}
 			}
 			if !found {
-				return nil, fmt.Errorf("unknown option %s", t)
+				return nil, nil, fmt.Errorf("unknown option %s", t)
 			}
 			if rest := t[len(spec.short):]; rest != "" {
 				value, hasValue = rest, true
 			}
 		default:
-			return nil, fmt.Errorf("unexpected argument %q on an option line", t)
+			args = append(args, t)
+			continue
 		}
 		if spec.value && !hasValue {
 			if i+1 >= len(tokens) {
-				return nil, fmt.Errorf("option %s needs a value", spec.long)
+				return nil, nil, fmt.Errorf("option %s needs a value", spec.long)
 			}
 			i++
 			value = tokens[i]
 		}
-		if spec.value && value == "" {
-			return nil, fmt.Errorf("option %s needs a value", spec.long)
+		if spec.value && value == "" && (spec.kind != optGlobal || spec.long == "--index-url") {
+			return nil, nil, fmt.Errorf("option %s needs a value", spec.long)
 		}
 		out = append(out, parsedOption{spec: spec, value: value})
 	}
-	return out, nil
+	return out, args, nil
 }
 
 // shellSplit splits s into words like Python's shlex.split (POSIX mode),

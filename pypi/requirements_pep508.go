@@ -1,6 +1,7 @@
 package pypi
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -104,8 +105,8 @@ func parseRequirementText(text string) (Requirement, error) {
 			return bad("white space in URL %q", r.URL)
 		}
 		if hasMarker {
-			if r.Marker = strings.TrimSpace(marker); r.Marker == "" {
-				return bad("empty environment marker after \";\"")
+			if err := r.setMarker(marker); err != nil {
+				return bad("%v", err)
 			}
 		}
 		r.Unsupported = urlReason(r.URL)
@@ -154,8 +155,8 @@ func parseRequirementText(text string) (Requirement, error) {
 			return bad("unexpected %q after the URL (want \"; marker\")", after)
 		}
 		if hasMarker {
-			if r.Marker = strings.TrimSpace(marker); r.Marker == "" {
-				return bad("empty environment marker after \";\"")
+			if err := r.setMarker(marker); err != nil {
+				return bad("%v", err)
 			}
 		}
 		if isURL(r.URL) {
@@ -175,8 +176,8 @@ func parseRequirementText(text string) (Requirement, error) {
 		p, marker, hasMarker := strings.Cut(text, ";")
 		r.URL = strings.TrimSpace(p)
 		if hasMarker {
-			if r.Marker = strings.TrimSpace(marker); r.Marker == "" {
-				return bad("empty environment marker after \";\"")
+			if err := r.setMarker(marker); err != nil {
+				return bad("%v", err)
 			}
 		}
 		r.Unsupported = UnsupportedPath
@@ -190,8 +191,8 @@ func parseRequirementText(text string) (Requirement, error) {
 	r.Name, r.Extras = name, extras
 	spec, marker, hasMarker := strings.Cut(rest, ";")
 	if hasMarker {
-		if r.Marker = strings.TrimSpace(marker); r.Marker == "" {
-			return bad("empty environment marker after \";\"")
+		if err := r.setMarker(marker); err != nil {
+			return bad("%v", err)
 		}
 	}
 	spec = strings.TrimSpace(spec)
@@ -210,4 +211,19 @@ func parseRequirementText(text string) (Requirement, error) {
 	}
 	r.Spec, r.Specifier = spec, set
 	return r, nil
+}
+
+// setMarker parses the PEP 508 marker written after ";" into r; an empty
+// or invalid marker is an error, as in pip.
+func (r *Requirement) setMarker(text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return errors.New("empty environment marker after \";\"")
+	}
+	m, err := ParseMarker(text)
+	if err != nil {
+		return err
+	}
+	r.Marker, r.ParsedMarker = text, m
+	return nil
 }

@@ -16,6 +16,14 @@ const (
 	UnsupportedURL = "direct URL requirement"
 	// UnsupportedPath is a local directory or archive ("./dir", "x.whl", "file:…").
 	UnsupportedPath = "local path requirement"
+	// UnsupportedHashAlgorithm is a requirement pinned only with sha384 or
+	// sha512 hashes: pyverify compares sha256 (what PyPI publishes), and
+	// checking every file instead would silently widen the pins.
+	UnsupportedHashAlgorithm = "pinned only with sha384/sha512 hashes; pyverify compares sha256"
+	// UnsupportedAfterOption is a requirement written after an option on
+	// the same line ("--only-binary=:all: https://…/x.zip"), which pip
+	// silently ignores: it is reported, since it is not what pip installs.
+	UnsupportedAfterOption = "written after an option on the same line, where pip ignores it"
 )
 
 // RequirementsFile is the result of parsing a pip requirements file and the
@@ -45,12 +53,22 @@ type Requirement struct {
 	Specifier SpecifierSet
 	// Spec is the version specifier as written, without parentheses.
 	Spec string
-	// Marker is the PEP 508 environment marker after ";", verbatim. Markers
-	// are kept and shown, not evaluated (SPEC §3).
-	Marker string
+	// Marker is the PEP 508 environment marker after ";", verbatim, for
+	// display; ParsedMarker is its parsed form (the zero Marker, always
+	// true, when there is none). An invalid marker is a parse error.
+	Marker       string
+	ParsedMarker Marker
 	// Hashes are the sha256 digests from --hash options, lower-case hex
 	// without the "sha256:" prefix, duplicates removed.
 	Hashes []string
+	// OtherHashes are the sha384 and sha512 pins pip also accepts, as
+	// "ALGO:HEX" in lower case. They are not compared: when they are the
+	// only pins the requirement is UnsupportedHashAlgorithm, otherwise
+	// Notices says so.
+	OtherHashes []string
+	// Notices are facts about how the requirement was read that a report
+	// should show (for example that some of its pins are not compared).
+	Notices []string
 	// URL is the URL or path of a URL, VCS, path or editable requirement.
 	URL string
 	// Unsupported says why the requirement cannot be checked against the
