@@ -18,17 +18,23 @@ const maxRequirementsFileSize = 16 << 20
 const maxIncludeDepth = 64
 
 // ParseRequirements parses the pip requirements file name in fsys and the
-// files it includes, following pip's syntax (SPEC §3): "#" comments at the
-// start of a line or after white space; blank lines; "\" continuations
-// (a logical line is located at its first physical line); requirements
-// "name[extra,…] specifier ; marker" with --hash=sha256:… options (also
-// "--hash sha256:…", repeatable); -r/--requirement and -c/--constraint
-// includes, relative to the including file, where a cycle is an error
-// naming the chain; pip's option lines, which are returned; and URL, VCS,
-// editable and local-path requirements, which are returned as unsupported.
-// Unknown options are an error. Environment variables (${VAR}) are not
-// expanded. Files are UTF-8, or UTF-16/UTF-32 with a byte-order mark as pip
-// decodes them; other bytes are an error at their line.
+// files it includes, following pip's syntax (SPEC §3) as pip 26 reads it:
+// lines as Python's str.splitlines splits them (so a lone "\r", "\f" and
+// "\v" end lines too); "#" comments at the start of a line or after white
+// space; blank lines; "\" continuations (a logical line is located at its
+// first physical line); requirements "name[extra,…] specifier ; marker"
+// with a PEP 508 marker (parsed; invalid is an error) and --hash options
+// (sha256, sha384 or sha512, "--hash=ALGO:HEX" or "--hash ALGO:HEX",
+// repeatable), separated from the requirement by spaces; -r/--requirement
+// and -c/--constraint includes, relative to the including file, where a
+// cycle is an error naming the chain and -e in a constraints file is an
+// error; pip's option lines, which are returned; and URL, VCS, editable
+// and local-path requirements, which are returned as unsupported, as is a
+// requirement written after options (pip ignores it). Unknown options are
+// an error. Environment variables (${VAR}) are not expanded. Files are
+// UTF-8, UTF-16/UTF-32 with a byte-order mark, or in the encoding a PEP 263
+// line declares, as pip decodes them; other bytes are an error at their
+// line.
 //
 // When lines are wrong, the error is a *ParseError for one line, or
 // ParseErrors listing all of them; the result is then nil. An include that
