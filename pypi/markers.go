@@ -137,7 +137,9 @@ var markerSetVariables = []string{"extras", "dependency_groups"}
 // parses but can never evaluate are errors too, since pip then fails
 // whatever the target: two literals or two variables, "extras" or
 // "dependency_groups" other than as the right side of "in"/"not in", and
-// "~=" or "===" where no version comparison is possible. The error says
+// "~=" or "===" where a version comparison is not certain (a variable that
+// is not a version, a literal that is not a valid specifier version, or
+// the variable on the right). The error says
 // what was expected and where (a 1-based column).
 func ParseMarker(s string) (Marker, error) {
 	p := &markerParser{src: s}
@@ -419,12 +421,14 @@ func (n *markerNode) check() error {
 		if !slices.Contains(markerVersionVariables, key) {
 			return fmt.Errorf("%s applies to versions; %s is not one", n.op, key)
 		}
-		// The variable's value is the specifier's version when it is on
-		// the right, which cannot be known here.
-		if l != "" {
-			if _, err := parseSpecifier(n.op + other); err != nil {
-				return fmt.Errorf("%s %s %s: %w", l, n.op, n.rhs, err)
-			}
+		// On the right, the variable's value would be the specifier's
+		// version, which packaging cannot always compare ("~=10"): write
+		// the variable first.
+		if l == "" {
+			return fmt.Errorf("%s %s %s: write the variable on the left of %s", n.lhs, n.op, r, n.op)
+		}
+		if _, err := parseSpecifier(n.op + other); err != nil {
+			return fmt.Errorf("%s %s %s: %w", l, n.op, n.rhs, err)
 		}
 	}
 	return nil
