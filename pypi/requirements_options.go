@@ -123,7 +123,10 @@ func parseOptions(tokens []string) (out []parsedOption, args []string, err error
 		var value string
 		hasValue := false
 		switch {
-		case t == "-" || t == "--":
+		case t == "--":
+			// optparse: the end of the options; the rest are arguments.
+			return out, append(args, tokens[i+1:]...), nil
+		case t == "-":
 			return nil, nil, fmt.Errorf("unexpected %q", t)
 		case strings.HasPrefix(t, "--"):
 			name, v, eq := strings.Cut(t, "=")

@@ -1,7 +1,6 @@
 package pypi
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -213,12 +212,13 @@ func parseRequirementText(text string) (Requirement, error) {
 	return r, nil
 }
 
-// setMarker parses the PEP 508 marker written after ";" into r; an empty
-// or invalid marker is an error, as in pip.
+// setMarker parses the PEP 508 marker written after ";" into r; an
+// invalid marker is an error, as in pip, and an empty one is no marker
+// (pip reads "foo ;" as "foo").
 func (r *Requirement) setMarker(text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return errors.New("empty environment marker after \";\"")
+		return nil
 	}
 	m, err := ParseMarker(text)
 	if err != nil {

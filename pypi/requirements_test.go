@@ -242,17 +242,17 @@ func TestParseRequirementsErrors(t *testing.T) {
 			`r.txt:1: invalid requirement "foo @ https://x/foo.whl extra": unexpected "extra" after the URL (want "; marker")`,
 		}},
 		{"bad requirements", fstest.MapFS{"r.txt": {Data: []byte(
-			"requests 2.0\nfoo[bar\nfoo[b@d]==1\n@bad\nfoo ;\nfoo (==1\nfoo @\n-r\n--pre=yes\n--\n-x\n--hash\n--index-url 'unterminated\n--e\n")}}, []string{
+			"requests 2.0\nfoo[bar\nfoo[b@d]==1\n@bad\nfoo ; bad\nfoo (==1\nfoo @\n-r\n--pre=yes\n-\n-x\n--hash\n--index-url 'unterminated\n--e\n")}}, []string{
 			`r.txt:1: invalid requirement "requests 2.0": unexpected "2.0" after the project name (want a specifier such as ==1.0, "[extras]", "@ URL" or "; marker")`,
 			`r.txt:2: invalid requirement "foo[bar": missing "]" after extras`,
 			`r.txt:3: invalid requirement "foo[b@d]==1": invalid extra "b@d"`,
 			`r.txt:4: invalid requirement "@bad": want a project name (letters, digits, ".", "_", "-")`,
-			`r.txt:5: invalid requirement "foo ;": empty environment marker after ";"`,
+			`r.txt:5: invalid requirement "foo ; bad": invalid marker "bad": column 1: expected a marker variable (python_version, sys_platform, …) or a quoted string`,
 			`r.txt:6: invalid requirement "foo (==1": missing ")" after version specifier`,
 			`r.txt:7: invalid requirement "foo @": want a URL after "@"`,
 			`r.txt:8: option --requirement needs a value`,
 			`r.txt:9: option --pre takes no value`,
-			`r.txt:10: unexpected "--"`,
+			`r.txt:10: unexpected "-"`,
 			`r.txt:11: unknown option -x`,
 			`r.txt:12: option --hash needs a value`,
 			`r.txt:13: no closing quotation in options`,
