@@ -221,10 +221,15 @@ func (o markerOperand) String() string {
 	if o.variable != "" {
 		return o.variable
 	}
-	if strings.Contains(o.value, `"`) {
-		return "'" + o.value + "'"
+	q := `"`
+	if strings.Contains(o.value, `"`) && !strings.Contains(o.value, "'") {
+		q = "'"
 	}
-	return `"` + o.value + `"`
+	// Escaped as a Python literal the grammar can delimit (a quoted
+	// string never contains its quote), so that the normal form parses
+	// back to the same value.
+	esc := strings.NewReplacer(`\`, `\\`, q, fmt.Sprintf(`\x%02x`, q[0]))
+	return q + esc.Replace(o.value) + q
 }
 
 func (n *markerNode) eval(env Environment) bool {

@@ -128,6 +128,9 @@ func TestMarkerString(t *testing.T) {
 		{`os_name == "nt" and (sys_platform == "x" or sys_platform == "y")`, `os_name == "nt" and (sys_platform == "x" or sys_platform == "y")`},
 		{`(os_name == "nt" and sys_platform == "x") or sys_platform == "y"`, `os_name == "nt" and sys_platform == "x" or sys_platform == "y"`},
 		{`os_name == 'say "hi"'`, `os_name == 'say "hi"'`},
+		{`os_name == "it's \x22x\x22"`, `os_name == "it's \x22x\x22"`},
+		{`os_name == "a\\b"`, `os_name == "a\\b"`},
+		{`os_name == "a\tb"`, "os_name == \"a\tb\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -198,4 +201,36 @@ func TestMarkerEvaluateExtras(t *testing.T) {
 	if !(pypi.Marker{}).Evaluate(env) {
 		t.Error("the zero Marker must be true")
 	}
+}
+
+// FuzzParseMarker checks that the normal form is a fixed point that means
+// the same: String() parses, prints the same and evaluates the same.
+func FuzzParseMarker(f *testing.F) {
+	for _, s := range []string{
+		`python_version >= "3.9" and (sys_platform == "win32" or platform_machine == "arm64")`,
+		`os.name == 'po\x73ix' or extra == "Foo_Bar"`,
+		`"socks" in extras and "3.8" in python_version`,
+		`python_full_version ~= "3.12.0" or implementation_version === "7.3"`,
+		`os_name == 'say "hi"'`,
+		`os_name == "it's \x22x\x22" or os_name == 'a\\b'`,
+	} {
+		f.Add(s)
+	}
+	env := pypi.Environment{PythonVersion: "3.12", PythonFullVersion: "3.12.4", OSName: "posix", SysPlatform: "linux", Extra: "foo-bar", Extras: []string{"socks"}}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := pypi.ParseMarker(s)
+		if err != nil {
+			return
+		}
+		n, err := pypi.ParseMarker(m.String())
+		if err != nil {
+			t.Fatalf("ParseMarker(%q).String() = %q does not parse: %v", s, m, err)
+		}
+		if n.String() != m.String() {
+			t.Errorf("round trip of %q: %q then %q", s, m, n)
+		}
+		if m.Evaluate(env) != n.Evaluate(env) {
+			t.Errorf("%q and its normal form %q evaluate differently", s, m)
+		}
+	})
 }
