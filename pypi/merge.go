@@ -40,7 +40,7 @@ func MergeRequirements(reqs, constraints []Requirement) ([]Requirement, error) {
 			out = append(out, r)
 			continue
 		}
-		key := NormalizeName(r.Name) + ";" + strings.Join(strings.Fields(r.Marker), " ")
+		key := NormalizeName(r.Name) + ";" + markerKey(r)
 		i, seen := index[key]
 		if !seen {
 			index[key] = len(out)
@@ -198,4 +198,13 @@ func unionIdentities(a, b []AttestationIdentity) []AttestationIdentity {
 		}
 	}
 	return out
+}
+
+// markerKey is r's marker in normal form, so that `python_version<'3.9'`
+// and `python_version < "3.9"` are one marker.
+func markerKey(r Requirement) string {
+	if !r.ParsedMarker.IsEmpty() {
+		return r.ParsedMarker.String()
+	}
+	return strings.Join(strings.Fields(r.Marker), " ")
 }

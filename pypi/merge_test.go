@@ -56,6 +56,11 @@ func TestMergeRequirements(t *testing.T) {
 			want: []row{{"demo", "==1.0", "r.txt:1", nil, nil}, {"demo", "==2.0", "r.txt:2", nil, nil}},
 		},
 		{
+			name: "markers are compared in normal form",
+			reqs: "demo==1.0 ; python_version<'3.9'\ndemo==1.0 ; python_version < \"3.9\"\n",
+			want: []row{{"demo", "==1.0", "r.txt:1", nil, nil}},
+		},
+		{
 			name:     "conflicting pins name both lines",
 			reqs:     "demo==1.0\ndemo==9.9\n",
 			wantErrs: []string{`r.txt:2: requirement "demo==9.9" conflicts with "demo==1.0" (r.txt:1)`},
