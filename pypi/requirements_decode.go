@@ -99,10 +99,6 @@ func decodeDeclared(data []byte, name string, declLine int) ([]byte, *decodeErro
 	var dec func(b byte) rune // one byte to a rune, or -1
 	switch norm {
 	case "utf_8", "utf8", "u8", "utf", "cp65001":
-		if utf8.Valid(data) {
-			return data, nil
-		}
-		dec = func(b byte) rune { return -1 } // report the first invalid byte
 		for i := 0; i < len(data); {
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size <= 1 {
@@ -110,6 +106,7 @@ func decodeDeclared(data []byte, name string, declLine int) ([]byte, *decodeErro
 			}
 			i += size
 		}
+		return data, nil
 	case "latin_1", "latin1", "latin", "l1", "iso_8859_1", "iso8859_1", "8859", "cp819", "iso_ir_100", "ibm819", "csisolatin1":
 		dec = func(b byte) rune { return rune(b) }
 	case "ascii", "us_ascii", "646", "us", "cp367", "ibm367", "csascii", "iso646_us":

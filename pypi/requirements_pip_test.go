@@ -55,6 +55,8 @@ func TestParseRequirementsPipAccepts(t *testing.T) {
 			[]hreq{{Name: "foo", Spec: "==1.0", Source: "r.txt:3"}}},
 		{"PEP 263 cp1252", []byte("# coding=cp1252\nfoo==1.0 # \x80\n"),
 			[]hreq{{Name: "foo", Spec: "==1.0", Source: "r.txt:2"}}},
+		{"PEP 263 utf-8", []byte("# -*- coding: utf-8 -*-\nfoo==1.0 # caf\xc3\xa9\n"),
+			[]hreq{{Name: "foo", Spec: "==1.0", Source: "r.txt:2"}}},
 		{"CR-only line endings", []byte("foo==1.0\rbar==2.0\r"),
 			[]hreq{{Name: "foo", Spec: "==1.0", Source: "r.txt:1"}, {Name: "bar", Spec: "==2.0", Source: "r.txt:2"}}},
 		{"form feed and vertical tab separate lines", []byte("foo==1.0\fbar==2.0\vbaz==3\r\nqux==4\n"),
@@ -176,6 +178,8 @@ func TestParseRequirementsUndeclaredEncoding(t *testing.T) {
 		{"#\n#\n# coding: latin-1\nfoo==1.0 # caf\xe9\n", `r.txt:4: the file is not UTF-8 (invalid byte 0xe9)`},
 		{"# coding: koi8-r\nfoo==1.0\n", `r.txt:1: unsupported encoding "koi8-r" declared`},
 		{"# coding: ascii\nfoo==1.0 # caf\xe9\n", `r.txt:2: the file is not ascii (invalid byte 0xe9)`},
+		{"# coding: UTF-8\n\nfoo==1.0 # caf\xe9\n", `r.txt:3: the file is not UTF-8 (invalid byte 0xe9), as line 1 declares`},
+		{"# coding: cp1252\nfoo==1.0 # \x81\n", `r.txt:2: the file is not cp1252 (invalid byte 0x81)`},
 		{"ok==1\rfoo==1.0 # caf\xe9\n", `r.txt:2: the file is not UTF-8 (invalid byte 0xe9)`},
 	}
 	for _, tt := range tests {
