@@ -13,7 +13,7 @@ import (
 func TestMergeRequirements(t *testing.T) {
 	type row struct {
 		Name, Spec, Source string
-		Hashes             []string
+		Hashes, Notices    []string
 	}
 	h := func(c byte) string { return strings.Repeat(string(c), 64) }
 	tests := []struct {
@@ -23,24 +23,42 @@ func TestMergeRequirements(t *testing.T) {
 		wantErrs   []string
 	}{
 		{
-			name: "identical requirements merge, hashes combined",
-			reqs: "demo==1.0 --hash=sha256:" + h('a') + "\nDemo==1.0.0 --hash=sha256:" + h('b') + "\nother\n",
-			want: []row{{"demo", "==1.0", "r.txt:1", []string{h('a'), h('b')}}, {"other", "", "r.txt:3", nil}},
+			name: "identical requirements merge, hashes as pip intersects them",
+			reqs: "demo==1.0 --hash=sha256:" + h('a') + " --hash=sha256:" + h('b') + "\nDemo==1.0.0 --hash=sha256:" + h('b') + "\nother\n",
+			want: []row{{"demo", "==1.0", "r.txt:1", []string{h('b')}, []string{
+				"sha256:" + h('a') + ", pinned only at r.txt:1, is not checked: pip installs only files pinned on every line",
+			}}, {"other", "", "r.txt:3", nil, nil}},
 		},
 		{
-			name: "a pin inside a range becomes the pin",
+			name:     "pins with nothing in common name both lines",
+			reqs:     "demo==1.0 --hash=sha256:" + h('a') + "\nother\nDemo==1.0 --hash=sha256:" + h('b') + "\n",
+			wantErrs: []string{`r.txt:3: requirement "Demo==1.0" pins no file that "demo==1.0" (r.txt:1) pins: pip installs only a file whose hash every line pins`},
+		},
+		{
+			// The issue #14 case: a bad pin is reported where it is written.
+			name: "hashes only one line pins locate the requirement there",
+			reqs: "demo==1.0\nother\nDemo==1.0 --hash=sha256:" + h('b') + "\n",
+			want: []row{{"demo", "==1.0", "r.txt:3", []string{h('b')}, nil}, {"other", "", "r.txt:2", nil, nil}},
+		},
+		{
+			name: "a pin inside a range becomes the pin, located where it is written",
 			reqs: "demo>=1.0\ndemo==1.5\n",
-			want: []row{{"demo", "==1.5", "r.txt:1", nil}},
+			want: []row{{"demo", "==1.5", "r.txt:2", nil, nil}},
 		},
 		{
 			name: "two ranges intersect",
 			reqs: "demo>=1.0\ndemo<2\n",
-			want: []row{{"demo", ">=1.0,<2", "r.txt:1", nil}},
+			want: []row{{"demo", ">=1.0,<2", "r.txt:1", nil, nil}},
 		},
 		{
 			name: "different markers are different packages",
 			reqs: "demo==1.0 ; python_version < '3.9'\ndemo==2.0 ; python_version >= '3.9'\n",
-			want: []row{{"demo", "==1.0", "r.txt:1", nil}, {"demo", "==2.0", "r.txt:2", nil}},
+			want: []row{{"demo", "==1.0", "r.txt:1", nil, nil}, {"demo", "==2.0", "r.txt:2", nil, nil}},
+		},
+		{
+			name: "markers are compared in normal form",
+			reqs: "demo==1.0 ; python_version<'3.9'\ndemo==1.0 ; python_version < \"3.9\"\n",
+			want: []row{{"demo", "==1.0", "r.txt:1", nil, nil}},
 		},
 		{
 			name:     "conflicting pins name both lines",
@@ -53,10 +71,10 @@ func TestMergeRequirements(t *testing.T) {
 			wantErrs: []string{`r.txt:2: requirement "demo==1.0" conflicts with "demo>=2" (r.txt:1)`},
 		},
 		{
-			name: "a constraint pins an unpinned requirement and lends its hashes",
+			name: "a constraint pins an unpinned requirement and lends its hashes, so it is located there",
 			reqs: "demo\nmulti>=1.0\n",
 			cons: "demo==1.0 --hash=sha256:" + h('c') + "\nmulti<2\nunused==3\n",
-			want: []row{{"demo", "==1.0", "r.txt:1", []string{h('c')}}, {"multi", ">=1.0,<2", "r.txt:2", nil}},
+			want: []row{{"demo", "==1.0", "c.txt:1", []string{h('c')}, nil}, {"multi", ">=1.0,<2", "r.txt:2", nil, nil}},
 		},
 		{
 			name:     "a constraint that contradicts the pin",
@@ -67,7 +85,7 @@ func TestMergeRequirements(t *testing.T) {
 		{
 			name: "unsupported requirements are kept as they are",
 			reqs: "git+https://example.com/x.git\ngit+https://example.com/x.git\n",
-			want: []row{{"", "", "r.txt:1", nil}, {"", "", "r.txt:2", nil}},
+			want: []row{{"", "", "r.txt:1", nil, nil}, {"", "", "r.txt:2", nil, nil}},
 		},
 	}
 	for _, tt := range tests {
@@ -96,7 +114,7 @@ func TestMergeRequirements(t *testing.T) {
 			}
 			var rows []row
 			for _, r := range got {
-				rows = append(rows, row{pypi.NormalizeName(r.Name), r.Specifier.String(), r.Source(), r.Hashes})
+				rows = append(rows, row{pypi.NormalizeName(r.Name), r.Specifier.String(), r.Source(), r.Hashes, r.Notices})
 			}
 			if diff := cmp.Diff(tt.want, rows); diff != "" {
 				t.Errorf("merged (-want +got):\n%s", diff)

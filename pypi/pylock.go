@@ -44,9 +44,13 @@ func IsPylockName(name string) bool {
 //
 // Errors name FILE:LINE as *ParseError, or ParseErrors when several entries
 // are wrong; the result is then nil: invalid TOML, a lock-version whose
-// major version is not 1, an entry without a valid name, with no source or
-// with conflicting sources, a version that is not PEP 440, and an sdist or
-// wheel without a sha256 hash.
+// major version is not 1, a missing created-by or packages, environments
+// that are not PEP 508 markers, an entry without a valid name, with no
+// source or with conflicting sources, a vcs or archive with neither path
+// nor url, an invalid marker, a version that is not PEP 440, and an sdist
+// or wheel without a sha256 hash (as packaging.pylock refuses them, but
+// for sdists and wheels without path or url, whose hashes suffice here).
+// Each Requirement's ParsedMarker is its entry's marker.
 func ParsePylock(fsys fs.FS, name string) (*RequirementsFile, error) {
 	data, err := readRequirementsFile(fsys, name)
 	if err != nil {
@@ -112,8 +116,34 @@ func (p *lockParser) parse(data []byte) []Requirement {
 		return nil
 	}
 
+	// packaging.pylock (>= 25) refuses a lock without created-by or
+	// packages; an environment that is not a valid marker would make
+	// every installer fail on it.
+	switch cb, ok := doc["created-by"]; {
+	case !ok:
+		p.errorf(1, "missing created-by: PEP 751 requires the name of the tool that wrote the lock")
+	case !isString(cb):
+		p.errorf(lp.keys["created-by"], "created-by must be a string, not %s", tomlType(cb))
+	}
+	if envs, ok := doc["environments"]; ok {
+		arr, isArr := envs.([]any)
+		if !isArr {
+			p.errorf(lp.keys["environments"], "environments must be an array of strings, not %s", tomlType(envs))
+		}
+		for i, e := range arr {
+			s, isStr := e.(string)
+			if !isStr {
+				p.errorf(lp.keys["environments"], "environments entry %d must be a string (a PEP 508 marker), not %s", i+1, tomlType(e))
+				continue
+			}
+			if _, err := ParseMarker(s); err != nil {
+				p.errorf(lp.keys["environments"], "environments entry %d: %v", i+1, err)
+			}
+		}
+	}
 	raw, ok := doc["packages"]
 	if !ok {
+		p.errorf(1, "missing packages: PEP 751 requires a packages array (it may be empty)")
 		return nil
 	}
 	pkgs, ok := raw.([]any)
@@ -162,6 +192,13 @@ func (p *lockParser) pkg(m map[string]any, i, line int) (Requirement, bool) {
 	p.str(m, "index", what, line)
 
 	r := Requirement{Name: name, Marker: marker, File: p.file, Line: line, Text: name}
+	if marker != "" {
+		m, err := ParseMarker(marker)
+		if err != nil {
+			p.errorf(line, "%s: %v", what, err)
+		}
+		r.ParsedMarker = m
+	}
 	r.AttestationIdentities = p.identities(m, what, line)
 	var sources []string
 	for _, k := range []string{"vcs", "directory", "archive", "sdist", "wheels"} {
@@ -239,10 +276,13 @@ func (p *lockParser) location(v any, key, what string, line int) string {
 	u, hasURL := p.str(t, "url", where, line)
 	pth, hasPath := p.str(t, "path", where, line)
 	switch {
-	case hasURL:
+	case u != "":
 		return u
-	case hasPath:
+	case pth != "":
 		return pth
+	case !hasURL && !hasPath && key != "directory":
+		// PEP 751 and packaging: a vcs or archive says where it is.
+		p.errorf(line, "%s has neither path nor url", where)
 	}
 	return key
 }
@@ -284,6 +324,11 @@ func (p *lockParser) hashes(r *Requirement, v any, what string, line int) {
 	if !slices.Contains(r.Hashes, s) {
 		r.Hashes = append(r.Hashes, s)
 	}
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
 }
 
 // str returns the string value of key in t; a value of another type is an

@@ -15,6 +15,7 @@ import (
 // workflow_filepath included, and a position for a malformed one.
 func TestPylockAttestationIdentities(t *testing.T) {
 	const lock = `lock-version = "1.0"
+created-by = "t"
 
 [[packages]]
 name = "attrs"
@@ -42,7 +43,7 @@ attestation-identities = [{ repository = "x/y" }]
 	if err == nil {
 		t.Fatalf("no error for an identity without a kind; got %+v", rf)
 	}
-	if want := "pylock.toml:19: package \"bad\" attestation identity 1 has no kind"; !strings.Contains(err.Error(), want) {
+	if want := "pylock.toml:20: package \"bad\" attestation identity 1 has no kind"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
 
@@ -64,10 +65,10 @@ attestation-identities = [{ repository = "x/y" }]
 // written — unknown keys and identities naming no repository or email are
 // errors.
 func TestPylockAttestationIdentityErrors(t *testing.T) {
-	const head = "lock-version = \"1.0\"\n[[packages]]\nname = \"a\"\nversion = \"1.0\"\nwheels = [{ name = \"a-1.0-py3-none-any.whl\", hashes = { sha256 = \"c75a69e28a550a7e93789579c22aa26b0f5b83b75dc4e08fe092980051e1090a\" } }]\n"
+	const head = "lock-version = \"1.0\"\ncreated-by = \"t\"\n[[packages]]\nname = \"a\"\nversion = \"1.0\"\nwheels = [{ name = \"a-1.0-py3-none-any.whl\", hashes = { sha256 = \"c75a69e28a550a7e93789579c22aa26b0f5b83b75dc4e08fe092980051e1090a\" } }]\n"
 	for ids, want := range map[string]string{
-		`attestation-identities = [{ kind = "GitHub", repo = "x/y" }]`: `pylock.toml:2: package "a" attestation identity 1: unknown key "repo"`,
-		`attestation-identities = [{ kind = "GitHub" }]`:               `pylock.toml:2: package "a" attestation identity 1 names no repository or email: it would match any GitHub publisher`,
+		`attestation-identities = [{ kind = "GitHub", repo = "x/y" }]`: `pylock.toml:3: package "a" attestation identity 1: unknown key "repo"`,
+		`attestation-identities = [{ kind = "GitHub" }]`:               `pylock.toml:3: package "a" attestation identity 1 names no repository or email: it would match any GitHub publisher`,
 	} {
 		_, err := pypi.ParsePylock(fstest.MapFS{"pylock.toml": {Data: []byte(head + ids + "\n")}}, "pylock.toml")
 		if err == nil || !strings.Contains(err.Error(), want) {

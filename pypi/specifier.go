@@ -34,28 +34,35 @@ func (s Specifier) String() string {
 	return s.op + s.v.String()
 }
 
-// namesPrerelease reports whether the clause explicitly names a pre-release
-// in an inclusive operator, which PEP 440 ("Handling of pre-releases") and
-// packaging take as a request to consider pre-releases: ">=1.0a1" does,
-// "<1.0a1" and "!=1.0a1" do not.
+// namesPrerelease reports whether the clause names a pre-release, which
+// PEP 440 ("Handling of pre-releases") and packaging take as a request to
+// consider pre-releases. Current packaging (>= 24.2, which pip's finder
+// uses) counts every operator but "!=" and wildcards: "<2.0a2" admits
+// 2.0a1, as ">=1.0a1" admits 1.0a2; packaging 21.3 counted only the
+// inclusive ones.
 func (s Specifier) namesPrerelease() bool {
-	switch s.op {
-	case "==", ">=", "<=", "~=":
-		return s.v.IsPrerelease()
-	case "===":
+	switch {
+	case s.op == "!=" || s.wildcard:
+		return false
+	case s.op == "===":
 		v, err := ParseVersion(s.raw)
 		return err == nil && v.IsPrerelease()
 	}
-	return false
+	return s.v.IsPrerelease()
 }
 
 // contains applies the clause to v, ignoring the pre-release policy, with
 // the rules of PEP 440 "Version specifiers" as packaging implements them.
-func (s Specifier) contains(v Version) bool {
+// written is v as the index spells it, or "" to use v's normal form.
+func (s Specifier) contains(v Version, written string) bool {
 	switch s.op {
 	case "===":
-		// PEP 440 "Arbitrary equality": a case-insensitive string comparison.
-		return strings.EqualFold(v.String(), s.raw)
+		// PEP 440 "Arbitrary equality": a case-insensitive comparison of
+		// the strings as written ("===1.0-post1" is not 1.0.post1).
+		if written == "" {
+			written = v.String()
+		}
+		return strings.EqualFold(strings.TrimSpace(written), s.raw)
 	case "==":
 		return s.equal(v)
 	case "!=":
@@ -70,21 +77,27 @@ func (s Specifier) contains(v Version) bool {
 		return v.public().Compare(s.v) >= 0
 	case "<":
 		// PEP 440 "Exclusive ordered comparison": <V excludes pre-releases
-		// of V itself unless V is a pre-release.
-		if v.Compare(s.v) >= 0 {
-			return false
+		// of V itself unless V is a pre-release; as packaging, the bound
+		// is then V.dev0, the earliest of them.
+		bound := s.v
+		if !bound.IsPrerelease() {
+			bound.devN, bound.local = "0", nil
 		}
-		return s.v.IsPrerelease() || !v.IsPrerelease() || v.base().Compare(s.v.base()) != 0
+		return v.Compare(bound) < 0
 	case ">":
-		// >V excludes post-releases of V unless V is one, and local
-		// versions of V.
-		if v.Compare(s.v) <= 0 {
+		// >V excludes V's local versions and, unless V is a post- or dev
+		// release, its post-releases (with their locals): the versions
+		// with V's epoch, release and pre-release. Other releases' local
+		// versions are above V (packaging >= 24.2; 21.3 compared the
+		// release only, so >2.0a1 refused 2.0.post1).
+		if v.Compare(s.v) <= 0 || v.public().Compare(s.v) == 0 {
 			return false
 		}
-		if !s.v.IsPostrelease() && v.IsPostrelease() && v.base().Compare(s.v.base()) == 0 {
-			return false
+		if s.v.IsPostrelease() || s.v.IsDevrelease() {
+			return true
 		}
-		return len(v.local) == 0 || v.base().Compare(s.v.base()) != 0
+		return cmpNum(v.epoch, s.v.epoch) != 0 || cmpRelease(v.release, s.v.release) != 0 ||
+			v.preL != s.v.preL || cmpNum(v.preN, s.v.preN) != 0
 	}
 	return false
 }
@@ -128,14 +141,21 @@ type SpecifierSet struct {
 // Wildcards ("1.2.*") are allowed only with == and != and only after a
 // release segment; local versions only with == and !=; ~= needs at least two
 // release components; === takes any string without white space. An empty
-// (or all white space) s yields the empty set. The error quotes s and says
+// (or all white space) s yields the empty set; one trailing comma is
+// allowed, as current packaging allows it. The error quotes s and says
 // which clause is wrong and why.
 func ParseSpecifierSet(s string) (SpecifierSet, error) {
 	if strings.TrimSpace(s) == "" {
 		return SpecifierSet{}, nil
 	}
 	var set SpecifierSet
-	for _, item := range strings.Split(s, ",") {
+	items := strings.Split(s, ",")
+	if len(items) > 1 && strings.TrimSpace(items[len(items)-1]) == "" {
+		// One trailing comma, as current packaging's requirement grammar
+		// (and so pip) accepts: "x>=1.0," is "x>=1.0".
+		items = items[:len(items)-1]
+	}
+	for _, item := range items {
 		sp, err := parseSpecifier(strings.TrimSpace(item))
 		if err != nil {
 			return SpecifierSet{}, fmt.Errorf("invalid specifier %q: %w", strings.TrimSpace(s), err)
@@ -252,11 +272,15 @@ func (s SpecifierSet) namesPrerelease() bool {
 // ">1.7" does not admit 1.7.post1 or 1.7+local, "<1.7" does not admit
 // 1.7rc1 or 1.7.dev0 unless its own version is a pre-release.
 func (s SpecifierSet) Contains(v Version, prereleases bool) bool {
+	return s.contains(v, "", prereleases)
+}
+
+func (s SpecifierSet) contains(v Version, written string, prereleases bool) bool {
 	if v.IsPrerelease() && !prereleases && !s.namesPrerelease() {
 		return false
 	}
 	for _, sp := range s.specs {
-		if !sp.contains(v) {
+		if !sp.contains(v, written) {
 			return false
 		}
 	}
@@ -268,7 +292,7 @@ func (s SpecifierSet) Contains(v Version, prereleases bool) bool {
 // clause names one, or no final release matches. ok is false when nothing
 // matches.
 func (s SpecifierSet) Newest(versions []Version, prereleases bool) (newest Version, ok bool) {
-	i := s.newest(versions, prereleases)
+	i := s.newest(versions, nil, prereleases)
 	if i < 0 {
 		return Version{}, false
 	}
@@ -287,17 +311,23 @@ func (s SpecifierSet) NewestString(versions []string, prereleases bool) (newest 
 			written = append(written, w)
 		}
 	}
-	i := s.newest(parsed, prereleases)
+	i := s.newest(parsed, written, prereleases)
 	if i < 0 {
 		return "", false
 	}
 	return written[i], true
 }
 
-func (s SpecifierSet) newest(versions []Version, prereleases bool) int {
+// newest picks from versions; written, when not nil, holds them as spelled
+// in the index (for "===").
+func (s SpecifierSet) newest(versions []Version, written []string, prereleases bool) int {
 	best, bestPre := -1, -1
 	for i, v := range versions {
-		if !s.Contains(v, true) {
+		w := ""
+		if written != nil {
+			w = written[i]
+		}
+		if !s.contains(v, w, true) {
 			continue
 		}
 		if v.IsPrerelease() && !prereleases && !s.namesPrerelease() {
@@ -314,4 +344,20 @@ func (s SpecifierSet) newest(versions []Version, prereleases bool) int {
 		return bestPre
 	}
 	return best
+}
+
+// ContainsString is Contains for a version as written (an index's spelling):
+// "===" compares the written string, as packaging does; a string that is not
+// PEP 440 satisfies only "===" clauses.
+func (s SpecifierSet) ContainsString(written string, prereleases bool) bool {
+	v, err := ParseVersion(written)
+	if err != nil {
+		for _, sp := range s.specs {
+			if sp.op != "===" || !strings.EqualFold(sp.raw, written) {
+				return false
+			}
+		}
+		return len(s.specs) > 0
+	}
+	return s.contains(v, written, prereleases)
 }

@@ -134,7 +134,8 @@ func TestSpecifierSetPrereleases(t *testing.T) {
 		{"1.0.dev1", "==1.0.dev1", false, true},
 		{"1.0rc2", "~=1.0rc1", false, true},
 		{"1.0rc1", "===1.0rc1", false, true},
-		{"2.0b1", "<2.0rc1", false, false},  // < does not ask for pre-releases
+		{"2.0b1", "<2.0rc1", false, true},   // packaging >= 24.2: < naming a pre-release asks for them
+		{"2.0b1", "!=2.0rc1", false, false}, // != never does
 		{"2.0b1", "!=2.0rc1", false, false}, // nor does !=
 		{"2.0.post1", ">=2.0", false, true}, // post-releases are not pre-releases
 	}
@@ -203,7 +204,8 @@ func TestParseSpecifierSetErrors(t *testing.T) {
 		{"~=1", "at least two release components"},
 		{"~=1.0.*", "wildcard is allowed only with == and !="},
 		{"~=1.0+local", "local version"},
-		{"==1.0,", "empty clause"},
+		{"==1.0,,", "empty clause"},
+		{",==1.0", "empty clause"},
 		{",==1.0", "empty clause"},
 		{">=1.0,,<2", "empty clause"},
 		{"===", "has no version"},

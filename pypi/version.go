@@ -208,11 +208,6 @@ func (v Version) public() Version {
 	return v
 }
 
-// base returns v's epoch and release only (packaging's base_version).
-func (v Version) base() Version {
-	return Version{epoch: v.epoch, release: v.release}
-}
-
 // cmpOptional compares two optional numbers; absent ("") sorts at absentSign.
 func cmpOptional(a, b string, absentSign int) int {
 	switch {
