@@ -6,31 +6,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestTablesCoverEveryKind: SARIF needs a title and help for every SPEC §5
-// kind, and contraryEvidence may name only real kinds.
-func TestTablesCoverEveryKind(t *testing.T) {
-	t.Parallel()
-	known := map[string]bool{}
-	for _, k := range problemKinds {
-		known[k] = true
-		if titles[k] == "" || explanations[k] == "" {
-			t.Errorf("kind %q lacks a title or an explanation", k)
-		}
-	}
-	for _, m := range []map[string]string{titles, explanations} {
-		for k := range m {
-			if !known[k] {
-				t.Errorf("table entry for unknown kind %q", k)
-			}
-		}
-	}
-	for k := range contraryEvidence {
-		if !known[k] {
-			t.Errorf("contraryEvidence names unknown kind %q", k)
-		}
-	}
-}
-
 func TestSplitSource(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

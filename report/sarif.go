@@ -193,10 +193,10 @@ func sarifRules(d *Document) ([]sarifRule, map[string]int) {
 	for i, k := range kinds {
 		index[k] = i
 		level := "warning"
-		if contraryEvidence[k] || policyViolations[k] {
+		if errorLevel(k) {
 			level = "error"
 		}
-		title, help := titles[k], Explain(k)
+		title, help := title(k), Explain(k)
 		if title == "" {
 			title = "Problem " + k
 		}
@@ -231,7 +231,7 @@ func ruleName(kind string) string {
 // sarifLevel is error for a violating package or contrary evidence, and
 // warning for incomplete checks and notes on packages that pass.
 func sarifLevel(p Package, kind string) string {
-	if p.Violation || contraryEvidence[kind] {
+	if p.Violation || contrary(kind) {
 		return "error"
 	}
 	return "warning"

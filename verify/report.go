@@ -79,16 +79,6 @@ const (
 	IndexMismatch ProblemKind = "index-mismatch"
 )
 
-// ProblemKinds lists every kind, in SPEC §5's order (for SARIF rules and
-// documentation).
-var ProblemKinds = []ProblemKind{
-	DigestMismatch, PinNotPublished, InvalidSignature, UntrustedCertificate,
-	NoTransparencyProof, InvalidStatement, SubjectMismatch, PublisherMismatch,
-	PublisherNotAllowed, MissingAttestation, UnknownPredicate, Yanked,
-	NotPinned, NotFound, UnsupportedRequirement, IndexError, Network,
-	PolicyExpired, IndexMismatch, PublisherInconsistent, ProvenanceRegressed, PublisherChanged,
-}
-
 // Problem is one piece of evidence against a file or package, or one reason
 // it could not be checked. Message names the package or file and the cause.
 type Problem struct {
