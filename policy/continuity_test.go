@@ -72,7 +72,7 @@ func kindsOf(vs []policy.Violation) []policy.ViolationKind {
 // bind each checked file like a pin with require = "attestation".
 func TestEvaluateLockedIdentities(t *testing.T) {
 	t.Parallel()
-	locked := []pypi.AttestationIdentity{{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}}
+	locked := []pypi.Publisher{{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}}
 	acme := policy.Identity{Kind: "GitHub", Repository: "acme/demo", Workflow: "release.yml"}
 	evil := policy.Identity{Kind: "GitHub", Repository: "evil/demo", Workflow: "release.yml"}
 	tests := []struct {

@@ -46,7 +46,7 @@ type Evidence struct {
 	Continuity *Continuity
 	// Locked are the attestation identities a PEP 751 lock file records
 	// for the package; LockedBy names the lock (and line) for messages.
-	Locked   []pypi.AttestationIdentity
+	Locked   []pypi.Publisher
 	LockedBy string
 }
 
@@ -109,6 +109,14 @@ type Identity struct {
 	Email       string // Google service account
 	Ref         string // source ref from the certificate, e.g. refs/tags/v1
 	Runner      string // runner environment: github-hosted or self-hosted
+}
+
+// IdentityOf is the identity of an attestation by publisher pub whose
+// certificate names the source ref and the runner environment: the one
+// place a pypi.Publisher becomes what the policy matches against.
+func IdentityOf(pub pypi.Publisher, ref, runner string) Identity {
+	return Identity{Kind: pub.Kind, Repository: pub.Repository, Workflow: pub.Workflow,
+		Environment: pub.Environment, Email: pub.Email, Ref: ref, Runner: runner}
 }
 
 // String describes the identity for messages, e.g.
@@ -358,7 +366,7 @@ func lockedViolations(e Evidence) []Violation {
 		names   []string
 	)
 	for _, id := range e.Locked {
-		pid := Identity{Kind: id.Kind, Repository: id.Repository, Workflow: id.Workflow, Environment: id.Environment, Email: id.Email}
+		pid := IdentityOf(id, "", "")
 		allowed = append(allowed, PublisherFor(pid))
 		names = append(names, pid.String())
 	}

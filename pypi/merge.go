@@ -190,7 +190,7 @@ func unionHashes(a, b []string) []string {
 	return out
 }
 
-func unionIdentities(a, b []AttestationIdentity) []AttestationIdentity {
+func unionIdentities(a, b []Publisher) []Publisher {
 	out := slices.Clone(a)
 	for _, id := range b {
 		if !slices.Contains(out, id) {

@@ -492,7 +492,7 @@ func lockPositionsOf(data []byte) *lockPositions {
 // identities reads [[packages.attestation-identities]] (PEP 751): the
 // Trusted Publishers expected to have attested the package's files. Every
 // identity needs a kind; its other fields are strings.
-func (p *lockParser) identities(m map[string]any, what string, line int) []AttestationIdentity {
+func (p *lockParser) identities(m map[string]any, what string, line int) []Publisher {
 	v, ok := m["attestation-identities"]
 	if !ok {
 		return nil
@@ -502,7 +502,7 @@ func (p *lockParser) identities(m map[string]any, what string, line int) []Attes
 		p.errorf(line, "%s: attestation-identities must be an array of tables, not %s", what, tomlType(v))
 		return nil
 	}
-	var ids []AttestationIdentity
+	var ids []Publisher
 	for j, e := range arr {
 		t, ok := e.(map[string]any)
 		w := fmt.Sprintf("%s attestation identity %d", what, j+1)
@@ -517,7 +517,7 @@ func (p *lockParser) identities(m map[string]any, what string, line int) []Attes
 				p.errorf(line, "%s: unknown key %q (kind, repository, workflow, workflow_filepath, environment, email)", w, k)
 			}
 		}
-		var id AttestationIdentity
+		var id Publisher
 		id.Kind, _ = p.str(t, "kind", w, line)
 		id.Repository, _ = p.str(t, "repository", w, line)
 		id.Workflow, _ = p.str(t, "workflow", w, line)

@@ -52,7 +52,7 @@ attestation-identities = [{ repository = "x/y" }]
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []pypi.AttestationIdentity{
+	want := []pypi.Publisher{
 		{Kind: "GitHub", Repository: "python-attrs/attrs", Workflow: "pypi-package.yml", Environment: "release-pypi"},
 		{Kind: "GitLab", Repository: "acme/attrs", Workflow: ".gitlab-ci.yml"},
 	}
@@ -80,15 +80,15 @@ func TestPylockAttestationIdentityErrors(t *testing.T) {
 // TestMergeKeepsIdentities: merging a requirement with a lock entry for
 // the same package keeps the lock's attestation identities.
 func TestMergeKeepsIdentities(t *testing.T) {
-	id := pypi.AttestationIdentity{Kind: "GitHub", Repository: "acme/a"}
+	id := pypi.Publisher{Kind: "GitHub", Repository: "acme/a"}
 	r1, _ := pypi.ParseRequirement("a==1.0")
 	r2 := r1
-	r2.AttestationIdentities = []pypi.AttestationIdentity{id}
+	r2.AttestationIdentities = []pypi.Publisher{id}
 	got, err := pypi.MergeRequirements([]pypi.Requirement{r1, r2}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]pypi.AttestationIdentity{id}, got[0].AttestationIdentities); len(got) != 1 || diff != "" {
+	if diff := cmp.Diff([]pypi.Publisher{id}, got[0].AttestationIdentities); len(got) != 1 || diff != "" {
 		t.Errorf("merged %d requirements, identities (-want +got):\n%s", len(got), diff)
 	}
 }

@@ -86,19 +86,7 @@ type Requirement struct {
 	// AttestationIdentities are the Trusted Publishers a PEP 751 lock file
 	// expects to have attested the package ([[packages.attestation-identities]]);
 	// empty for pip requirements.
-	AttestationIdentities []AttestationIdentity
-}
-
-// AttestationIdentity is one PEP 751 attestation identity: a Trusted
-// Publisher as PyPI serialises it in provenance (kind, and as the kind has
-// them repository, workflow, environment, email). Empty fields are not
-// constrained.
-type AttestationIdentity struct {
-	Kind        string // "GitHub", "GitLab", "Google", …
-	Repository  string
-	Workflow    string // GitHub workflow file name; GitLab workflow_filepath
-	Environment string
-	Email       string
+	AttestationIdentities []Publisher
 }
 
 // Pinned returns the version r pins and true if r can be checked against

@@ -550,7 +550,7 @@ func indexProblem(what string, err error) Problem {
 // attestation that does not verify fails the package whatever the policy
 // says; a package that could not be checked completely is not OK, but is a
 // violation only when definite evidence breaks the policy.
-func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.AttestationIdentity) {
+func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher) {
 	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity)}
 	if c := p.Continuity; c != nil && c.Status == policy.Unknown && (p.Evidence == Error || p.Evidence == Failed) {
 		// Already not ok for a stronger reason (often the same outage):
@@ -607,15 +607,7 @@ func policyLevel(e Evidence) policy.EvidenceLevel {
 // the provenance's publisher, with the ref and runner the certificate
 // names.
 func PolicyIdentity(a Attestation) policy.Identity {
-	return policy.Identity{
-		Kind:        a.Publisher.Kind,
-		Repository:  a.Publisher.Repository,
-		Workflow:    a.Publisher.Workflow,
-		Environment: a.Publisher.Environment,
-		Email:       a.Publisher.Email,
-		Ref:         a.Identity.SourceRef,
-		Runner:      a.Identity.RunnerEnvironment,
-	}
+	return policy.IdentityOf(a.Publisher, a.Identity.SourceRef, a.Identity.RunnerEnvironment)
 }
 
 // LocalFile is a distribution already on disk, for `pyverify verify`. The

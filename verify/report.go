@@ -3,6 +3,8 @@ package verify
 import (
 	"slices"
 	"time"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // Evidence is how much could be established about a file or package
@@ -86,15 +88,9 @@ type Problem struct {
 	Message string
 }
 
-// Publisher is a Trusted Publisher as a PEP 740 provenance bundle names it
-// (pypi-attestations' Publisher). Empty strings mean "not named".
-type Publisher struct {
-	Kind        string // "GitHub", "GitLab", "Google", …
-	Repository  string // GitHub "owner/repo", GitLab "group/project"
-	Workflow    string // GitHub workflow file name, GitLab CI file path
-	Environment string // "" when the provenance names none
-	Email       string // Google service account
-}
+// Publisher is pypi.Publisher, the one Trusted Publisher type (PEP 740's
+// vocabulary); the alias keeps verify's signatures readable.
+type Publisher = pypi.Publisher
 
 // Identity is what the signing certificate says about who signed, read from
 // its SAN and Fulcio extensions.
