@@ -339,13 +339,6 @@ func (t *textWriter) field(indent int, key, value string) {
 	t.printf("%s%-*s %s\n", strings.Repeat(" ", indent), detailKeyWidth, key, oneLine(value))
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
