@@ -504,6 +504,10 @@ func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []
 	case errors.Is(err, pypi.ErrTooLarge):
 		return src, Failed, []Problem{{Kind: DigestMismatch,
 			Message: fmt.Sprintf("%s: the index served more bytes than the %d it declared; download cut off", f.Filename, f.Size)}}
+	case errors.Is(err, pypi.ErrArtifactTooLarge):
+		// The user's limit, not evidence about the file: not checked.
+		return BytesNotDownloaded, Error, []Problem{{Kind: IndexError,
+			Message: fmt.Sprintf("%s: not downloaded: the index declares %d bytes, more than --max-artifact-size allows (%v)", f.Filename, f.Size, err)}}
 	case errors.Is(err, pypi.ErrTruncated):
 		// Fewer bytes than declared: the file could not be checked, which
 		// is an error (exit 3), never a pass and not proof of tampering.

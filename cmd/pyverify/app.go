@@ -43,6 +43,7 @@ type app struct {
 	format      formatFlag
 	output      string
 	concurrency int
+	maxArtifact sizeFlag // --max-artifact-size: the largest artifact downloaded or cached
 	cacheDir    string
 	noCache     bool
 	offline     bool
@@ -57,11 +58,12 @@ type app struct {
 }
 
 // globalFlags names the flags bindGlobalFlags defines.
-var globalFlags = []string{"index-url", "trusted-root", "policy", "format", "output", "concurrency", "cache-dir", "no-cache", "offline", "quiet", "verbose"}
+var globalFlags = []string{"index-url", "trusted-root", "policy", "format", "output", "concurrency", "max-artifact-size", "cache-dir", "no-cache", "offline", "quiet", "verbose"}
 
 func (a *app) bindGlobalFlags(root *cobra.Command) {
 	a.format.f = report.Text
 	a.concurrency = 16
+	a.maxArtifact = pypi.DefaultMaxArtifactSize
 	f := root.PersistentFlags()
 	f.StringVar(&a.indexURL, "index-url", "", "base `URL` of a Warehouse-compatible index (default $PYVERIFY_INDEX_URL, else "+defaultIndexURL+")")
 	f.StringVar(&a.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json `FILE` to verify against (default: the public-good root via TUF)")
@@ -69,6 +71,7 @@ func (a *app) bindGlobalFlags(root *cobra.Command) {
 	f.Var(&a.format, "format", "report format: "+formatChoices())
 	f.StringVarP(&a.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	f.Var((*countFlag)(&a.concurrency), "concurrency", "most HTTP requests in flight")
+	f.Var(&a.maxArtifact, "max-artifact-size", "largest artifact to download or cache, e.g. 500MiB; a file the index declares larger is an error, never fetched")
 	f.StringVar(&a.cacheDir, "cache-dir", "", "cache `DIR` (default: the user cache dir + /pyverify)")
 	f.BoolVar(&a.noCache, "no-cache", false, "use no cache")
 	f.BoolVar(&a.offline, "offline", false, "never touch the network: use only the cache and local files")
@@ -324,9 +327,10 @@ func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	}
 	o := pypi.Options{
 		BaseURL:     indexURL,
-		Concurrency: a.concurrency,
-		UserAgent:   "pyverify/" + version,
-		Offline:     a.offline,
+		Concurrency:     a.concurrency,
+		UserAgent:       "pyverify/" + version,
+		Offline:         a.offline,
+		MaxArtifactSize: int64(a.maxArtifact),
 	}
 	if !a.noCache {
 		o.CacheDir = filepath.Join(a.cacheDir, "index")

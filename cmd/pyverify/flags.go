@@ -48,3 +48,49 @@ func (c *countFlag) Set(s string) error {
 }
 
 func (c *countFlag) Type() string { return "N" }
+
+// sizeFlag is a byte count written as 500MiB, 4GiB, 2GB (read as GiB) or
+// a plain number of bytes (--max-artifact-size).
+type sizeFlag int64
+
+func (z *sizeFlag) String() string { return formatBytes(int64(*z)) }
+
+func (z *sizeFlag) Set(s string) error {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"TB", 1 << 40}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a size such as 500MiB or 4GiB", s)
+	case n < 1:
+		return fmt.Errorf("must be at least 1 byte, got %q", s)
+	case n > (1<<62)/mult:
+		return fmt.Errorf("%q is too large", s)
+	}
+	*z = sizeFlag(n * mult)
+	return nil
+}
+
+func (z *sizeFlag) Type() string { return "SIZE" }
+
+// formatBytes writes n in the largest binary unit that divides it.
+func formatBytes(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.mult && n%u.mult == 0 {
+			return strconv.FormatInt(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}

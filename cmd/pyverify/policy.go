@@ -155,6 +155,6 @@ func newPolicyCheckCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "show the entry that applies to each package of `FILE` (repeatable)")
 	// Nothing is fetched or verified, and the answer is a few lines of text.
-	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "cache-dir", "no-cache", "offline")
+	refuseFlags(cmd, "format", "output", "index-url", "trusted-root", "concurrency", "max-artifact-size", "cache-dir", "no-cache", "offline")
 	return cmd
 }
