@@ -326,7 +326,7 @@ func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 		return nil, fmt.Errorf("%s: %w", from, err)
 	}
 	o := pypi.Options{
-		BaseURL:     indexURL,
+		BaseURL:         indexURL,
 		Concurrency:     a.concurrency,
 		UserAgent:       "pyverify/" + version,
 		Offline:         a.offline,
