@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -46,6 +47,8 @@ type config struct {
 	hostileAttestations int
 	hostileTarget       int64
 	pyverify            string
+
+	history bool // -continuity: each package has an earlier attested release
 }
 
 func main() {
@@ -66,6 +69,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	if cfg.rss {
 		return runRSS(ctx, cfg, stdout, stderr)
+	}
+	if cfg.history {
+		return runContinuity(ctx, cfg, stdout, stderr)
 	}
 	if cfg.hostile {
 		return runHostile(ctx, cfg, stdout, stderr)
@@ -97,6 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
 	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
+	fs.BoolVar(&cfg.history, "continuity", false, "measure publisher continuity's cost: every package gets an earlier attested release, audited with continuity on and off")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -290,12 +297,17 @@ func criticalPath(n int, l time.Duration, c int) time.Duration {
 // audit runs one engine audit over w with a fresh client (cold connections,
 // as a real run has) and returns its wall time.
 func audit(ctx context.Context, w *world, conc int) (time.Duration, *verify.Report) {
+	return auditWith(ctx, w, conc, nil)
+}
+
+// auditWith is audit under policy pol (nil: the built-in default).
+func auditWith(ctx context.Context, w *world, conc int, pol *policy.Policy) (time.Duration, *verify.Report) {
 	c, err := pypi.NewClient(pypi.Options{BaseURL: w.srv.URL(), Concurrency: conc, UserAgent: "pyverify-bench"})
 	if err != nil {
 		// The URL comes from httptest: this cannot fail, but never panic.
 		return 0, &verify.Report{Packages: []verify.Package{{Name: "client", Problems: []verify.Problem{{Message: err.Error()}}}}}
 	}
-	e := verify.NewEngine(verify.Options{Index: c, Verifier: w.verifier, Concurrency: conc})
+	e := verify.NewEngine(verify.Options{Index: c, Verifier: w.verifier, Concurrency: conc, Policy: pol})
 	start := time.Now()
 	rep := e.Audit(ctx, w.reqs)
 	return time.Since(start), rep

@@ -83,6 +83,18 @@ func newWorld(cfg config) (*world, error) {
 		for j := range files {
 			jobs = append(jobs, job{project, j, &files[j]})
 		}
+		if cfg.history {
+			// An earlier attested release, the reference of publisher
+			// continuity (issue #9): a wheel and an sdist.
+			prev := []pypitest.ModelFile{
+				{Filename: project + "-0.9-py3-none-any.whl", Content: []byte("0.9 wheel of " + project)},
+				{Filename: project + "-0.9.tar.gz", Content: []byte("0.9 sdist of " + project)},
+			}
+			model.Projects[project]["0.9"] = prev
+			for j := range prev {
+				jobs = append(jobs, job{project, j, &prev[j]})
+			}
+		}
 		req, err := pypi.ParseRequirement(project + "==1.0")
 		if err != nil {
 			return nil, fmt.Errorf("requirement for %s: %w", project, err)

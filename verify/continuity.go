@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
@@ -52,10 +53,13 @@ const (
 // history is what the project's earlier releases say, before the audited
 // release's own files are known.
 type history struct {
-	ref        string          // reference release; "" = first
-	refKinds   []pypi.DistKind // distribution types the reference attested
-	publishers []Publisher     // who attested the reference
-	why        string          // non-empty: unknown, and why
+	project    string
+	ref        string            // reference release; "" = first
+	pending    []pypi.SimpleFile // reference files not read yet (see confirm)
+	failures   []string          // why reference files could not be read
+	refKinds   []pypi.DistKind   // distribution types the reference attested
+	publishers []Publisher       // who attested the reference
+	why        string            // non-empty: unknown, and why
 }
 
 // maxReferenceFiles is how many of the reference release's files have
@@ -120,7 +124,7 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 			break
 		}
 	}
-	h := history{ref: spelled, refKinds: ref.kinds}
+	h := history{project: project, ref: spelled, refKinds: ref.kinds}
 	var picked []pypi.SimpleFile
 	for _, k := range ref.kinds {
 		for _, f := range ref.files {
@@ -130,11 +134,33 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 			}
 		}
 	}
-	var failures []string
-	for _, f := range picked[:min(len(picked), maxReferenceFiles)] {
-		pubs, err := e.referencePublishers(ctx, project, spelled, f)
-		if err != nil {
-			failures = append(failures, err.Error())
+	picked = picked[:min(len(picked), maxReferenceFiles)]
+	// One file names the reference's publisher; the other is read only
+	// when the first does not verify, or when the audited release's
+	// publisher is not the first's (confirm), so that the usual case
+	// costs two requests and one verification.
+	e.learn(ctx, &h, picked[:1])
+	h.pending = picked[1:]
+	if len(h.publishers) == 0 {
+		e.learn(ctx, &h, h.pending)
+		h.pending = nil
+	}
+	return h
+}
+
+// learn reads the publishers of the reference files fs, in parallel, into
+// h; when none is known afterwards, the history is unknown, with why.
+func (e *Engine) learn(ctx context.Context, h *history, fs []pypi.SimpleFile) {
+	results := make([][]Publisher, len(fs))
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Go(func() { results[i], errs[i] = e.referencePublishers(ctx, h.project, h.ref, f) })
+	}
+	wg.Wait()
+	for i, pubs := range results {
+		if errs[i] != nil {
+			h.failures = append(h.failures, errs[i].Error())
 			continue
 		}
 		for _, p := range pubs {
@@ -143,24 +169,34 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 			}
 		}
 	}
+	h.why = ""
 	if len(h.publishers) == 0 {
-		h.why = fmt.Sprintf("the reference release %s is attested, but no attestation of it verified: %s", spelled, strings.Join(failures, "; "))
+		h.why = fmt.Sprintf("the reference release %s is attested, but no attestation of it verified: %s", h.ref, strings.Join(h.failures, "; "))
 	}
-	return h
+}
+
+// confirm reads the reference files not read yet, for a release that
+// would be publisher-changed against the first one: a reference whose
+// wheel and sdist name different publishers must not make the second a
+// change.
+func (e *Engine) confirm(ctx context.Context, h *history) bool {
+	if len(h.pending) == 0 {
+		return false
+	}
+	e.learn(ctx, h, h.pending)
+	h.pending = nil
+	return true
 }
 
 // referencePublishers fetches and verifies the provenance of one file of
 // the reference release, returning the publishers of its verified
 // attestations. The file's digest is the simple page's, which the
-// attestation's subject must name.
+// attestation's subject must name. Memory is bounded like any provenance
+// fetch (Engine.fetchProvenance).
 func (e *Engine) referencePublishers(ctx context.Context, project, version string, f pypi.SimpleFile) ([]Publisher, error) {
 	if !validSHA256(f.SHA256) {
 		return nil, fmt.Errorf("%s: the simple page lists no sha256 digest", f.Filename)
 	}
-	if err := e.files.Acquire(ctx, 1); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Filename, err)
-	}
-	defer e.files.Release(1)
 	prov, probs := e.fetchProvenance(ctx, project, version, f.Filename)
 	if len(probs) > 0 {
 		return nil, errors.New(probs[0].Message)

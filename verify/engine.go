@@ -226,6 +226,18 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	if arbitrary {
 		fetch = e.o.Index.Release // arbitrary equality: the string as written, nothing else
 	}
+	// The project's history (publisher continuity, issue #9) needs only
+	// the version, so it is read while the release is: its round trips
+	// overlap the package's own.
+	var (
+		hist    history
+		histRun = e.o.Policy.ContinuityFor(r.Name, e.o.Now())
+		histWG  sync.WaitGroup
+	)
+	if histRun {
+		histWG.Go(func() { hist = e.history(ctx, r.Name, version) })
+	}
+	defer histWG.Wait() // never leave it running past the package
 	rel, err := fetch(ctx, r.Name, version)
 	if err != nil {
 		p.Evidence = Error
@@ -247,14 +259,6 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	p.Version = rel.Version
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
-	}
-	var (
-		hist    history
-		histRun = e.o.Policy.ContinuityFor(r.Name, e.o.Now())
-		histWG  sync.WaitGroup
-	)
-	if histRun {
-		histWG.Go(func() { hist = e.history(ctx, r.Name, p.Version) })
 	}
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
@@ -283,6 +287,9 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	histWG.Wait()
 	if histRun {
 		p.Continuity = continuity(r.Name, p.Version, hist, p.Files)
+		if p.Continuity.Status == policy.Changed && e.confirm(ctx, &hist) {
+			p.Continuity = continuity(r.Name, p.Version, hist, p.Files)
+		}
 	}
 
 	for _, f := range p.Files {
