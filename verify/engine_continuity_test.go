@@ -48,6 +48,10 @@ func contModel() pypitest.Model {
 				"2.0rc1": contRelease("moved", "2.0rc1", "acme/moved", "acme/moved"),
 				"2.0":    contRelease("moved", "2.0", "evil/moved", "evil/moved")},
 			"mixed": {"1.0": contRelease("mixed", "1.0", "acme/mixed", "evil/mixed")},
+			// the reference's wheel and sdist came from two repositories of
+			// the project: the second is read before calling 1.1 a change
+			"split": {"1.0": contRelease("split", "1.0", "acme/split-wheels", "acme/split"),
+				"1.1": contRelease("split", "1.1", "acme/split", "acme/split")},
 			"fresh": {"1.0": contRelease("fresh", "1.0", "acme/fresh", "acme/fresh")},
 			"plain": {"1.0": contRelease("plain", "1.0", "", ""), "2.0": contRelease("plain", "2.0", "", "")},
 			// only the sdist was ever attested: an unattested wheel is no regression
@@ -88,7 +92,7 @@ func TestAuditContinuity(t *testing.T) {
 	srv, w := engIndex(t, contModel())
 	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
 	rep := eng.Audit(t.Context(), engRequirements(t,
-		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1"))
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1"))
 	acme := func(p string) []string { return []string{"acme/" + p} }
 	want := []contOut{
 		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
@@ -106,6 +110,7 @@ func TestAuditContinuity(t *testing.T) {
 		{Name: "fresh", Version: "1.0", Evidence: verify.Verified, OK: true, Status: policy.First},
 		{Name: "plain", Version: "2.0", Evidence: verify.HashOnly, OK: true, Status: policy.First},
 		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
+		{Name: "split", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: []string{"acme/split-wheels", "acme/split"}},
 	}
 	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
 		t.Errorf("continuity (-want +got):\n%s", diff)
