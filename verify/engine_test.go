@@ -335,7 +335,9 @@ func TestAudit(t *testing.T) {
 			name:   "a stalled download is a network error for that package only",
 			reqs:   all,
 			faults: []engFault{{engFilePath("demo", "1.0", demoWheel), pypitest.Fault{Stall: true}}},
-			client: pypi.Options{StallTimeout: 200 * time.Millisecond},
+			// Long enough that no healthy request stalls on a loaded CI
+			// machine under -race; only the stalled body reaches it.
+			client: pypi.Options{StallTimeout: 2 * time.Second},
 			want: append([]engPkg{engEdit(engWantDemo(), func(p *engPkg) {
 				p.Evidence, p.OK = verify.Error, false
 				p.Files = slices.Clone(p.Files)
