@@ -56,6 +56,9 @@ type Package struct {
 	PolicyReason string    `json:"policy_reason,omitempty"`
 	Problems     []Problem `json:"problems"`
 	Files        []File    `json:"files"`
+	// Notes are facts about how the requirement was read that are not
+	// problems (pins that are not compared, pins dropped when merging).
+	Notes []string `json:"notes,omitempty"`
 	// Continuity compares the release's publishers with the project's
 	// previous attested release (issue #9); absent when not checked.
 	Continuity *Continuity `json:"continuity,omitempty"`
@@ -252,6 +255,7 @@ func fromPackage(p verify.Package) Package {
 		PolicyEntry:  p.PolicyEntry,
 		PolicyReason: p.PolicyReason,
 		Problems:     fromProblems(p.Problems),
+		Notes:        p.Notes,
 		Files:        make([]File, 0, len(p.Files)),
 	}
 	for _, f := range p.Files {

@@ -47,7 +47,7 @@ func writeMarkdown(w io.Writer, d *Document) error {
 	first := true
 	for _, p := range d.Packages {
 		probs := packageProblems(p)
-		if len(probs) == 0 {
+		if len(probs) == 0 && len(p.Notes) == 0 {
 			continue
 		}
 		if first {
@@ -63,6 +63,9 @@ func writeMarkdown(w io.Writer, d *Document) error {
 			// The item starts with our own markup, so no input can turn it
 			// into a nested list or heading.
 			fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(pr.Kind), mdEscape(pr.where()))
+		}
+		for _, n := range p.Notes {
+			fmt.Fprintf(b, "- note: %s\n", mdEscape(n))
 		}
 	}
 	if err := b.Flush(); err != nil {

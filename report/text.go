@@ -182,7 +182,7 @@ func (t *textWriter) problems(d *Document) {
 	first := true
 	for _, p := range d.Packages {
 		probs := packageProblems(p)
-		if len(probs) == 0 {
+		if len(probs) == 0 && len(p.Notes) == 0 {
 			continue
 		}
 		if first {
@@ -196,6 +196,9 @@ func (t *textWriter) problems(d *Document) {
 		t.printf("  %s\n", oneLine(head))
 		for _, pr := range probs {
 			t.printf("    %s: %s\n", t.paint(problemColor(p), oneLine(pr.Kind)), oneLine(pr.where()))
+		}
+		for _, n := range p.Notes {
+			t.printf("    note: %s\n", oneLine(n))
 		}
 	}
 }
@@ -229,6 +232,9 @@ func (t *textWriter) detail(d *Document) {
 		t.field(2, "policy entry", p.PolicyEntry)
 		t.field(2, "policy reason", p.PolicyReason)
 		t.field(2, "continuity", continuityWords(p.Continuity))
+		for _, n := range p.Notes {
+			t.field(2, "note", n)
+		}
 		t.explained(2, p, sortedProblems(p.Problems))
 		for _, f := range p.Files {
 			ev := f.Evidence

@@ -151,6 +151,7 @@ func newPackage(r pypi.Requirement) Package {
 		Name:        r.Name,
 		Requirement: r.Text,
 		Marker:      r.Marker,
+		Notes:       r.Notices,
 	}
 	if p.Name == "" { // a URL or path requirement that does not say its name
 		p.Name = r.Text

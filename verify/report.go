@@ -185,6 +185,10 @@ type Package struct {
 	PolicyReason string // the entry's reason, when it gives one
 	Problems     []Problem
 	Files        []File
+	// Notes are facts about how the requirement was read that are not
+	// problems but must not go unsaid (pins that are not compared, pins
+	// dropped when lines were merged).
+	Notes []string
 	// Continuity compares the release's publishers with the project's
 	// earlier releases (issue #9); nil when the policy turned it off or
 	// the release was not reached.
