@@ -59,6 +59,12 @@ type Server struct {
 	peak       int
 	closed     bool
 	lies       map[string]Lie // normalised project "/" version → Lie
+
+	stats          Stats
+	maxAge         time.Duration // SetMaxAge; < 0: no Cache-Control
+	noETag         bool
+	noLastModified bool
+	modified       map[string]modified // path → its current body's validators
 }
 
 type faultEntry struct {
@@ -93,6 +99,7 @@ func New(model Model, mint Mint) *Server {
 
 func start(s *Server, tls bool) *Server {
 	s.done = make(chan struct{})
+	s.maxAge = -1
 	s.ts = httptest.NewUnstartedServer(s)
 	if tls {
 		s.ts.StartTLS()
@@ -208,6 +215,13 @@ type answer struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.URL.Path)
+	s.stats.Requests++
+	if strings.HasPrefix(r.URL.Path, "/files/") {
+		s.stats.Files++
+	}
+	if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+		s.stats.Conditional++
+	}
 	if r.Header.Get("Authorization") != "" {
 		s.authorized = append(s.authorized, r.URL.Path)
 	}
@@ -242,6 +256,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.Flush()
 		}
 		panic(http.ErrAbortHandler) // closes the connection mid-body, unlogged
+	}
+	if a.status == http.StatusNotModified { // no body, no Content-Length
+		w.WriteHeader(a.status)
+		return
 	}
 	if !a.stall {
 		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
@@ -349,7 +367,7 @@ func (s *Server) respond(r *http.Request) (answer, time.Duration) {
 		a.header.Set("Location", f.RedirectTo)
 		return a, f.Latency
 	}
-	a := s.route(r)
+	a := s.validate(r, s.route(r))
 	if f.MalformedJSON {
 		a = answer{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(`{"info": {"name": "trunc`)}
 	}
