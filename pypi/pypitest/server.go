@@ -65,6 +65,7 @@ type Server struct {
 	noETag         bool
 	noLastModified bool
 	modified       map[string]modified // path → its current body's validators
+	minted         map[string][]byte   // file and publisher → provenance minted for it
 }
 
 type faultEntry struct {
@@ -611,13 +612,29 @@ func (s *Server) provenance(r *http.Request, name, version, filename string) ans
 	if f.Publisher == nil {
 		return text(http.StatusNotFound, "no provenance")
 	}
+	// Minted once per file and publisher, as a real index stores the
+	// provenance uploaded with the file: the same document every time, so
+	// conditional requests for it are answered 304.
+	sum := sha256.Sum256(f.Content)
+	key := p.name + "\x00" + version + "\x00" + f.Filename + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + string(f.Publisher)
+	s.mu.Lock()
+	body, ok := s.minted[key]
+	s.mu.Unlock()
 	var err error
-	var body []byte
-	if s.mint == nil {
+	switch {
+	case ok:
+	case s.mint == nil:
 		err = errors.New("no Mint function given")
-	} else {
-		sum := sha256.Sum256(f.Content)
+	default:
 		body, err = s.mint(File{Project: p.name, Version: version, Filename: f.Filename, SHA256: hex.EncodeToString(sum[:]), Publisher: f.Publisher})
+		if err == nil {
+			s.mu.Lock()
+			if s.minted == nil {
+				s.minted = map[string][]byte{}
+			}
+			s.minted[key] = body
+			s.mu.Unlock()
+		}
 	}
 	if err != nil {
 		s.unexpectedf("GET %s: mint: %v", r.URL.Path, err)
