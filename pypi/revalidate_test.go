@@ -1,8 +1,11 @@
 package pypi_test
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -209,6 +212,70 @@ func TestNotModifiedWithoutCache(t *testing.T) {
 			var se *pypi.StatusError
 			if !errors.As(err, &se) || se.Code != http.StatusNotModified || pypi.IsNetwork(err) || !strings.Contains(err.Error(), s.URL()+"/pypi/demo/1.0/json") {
 				t.Errorf("Release = %v, want a 304 *StatusError naming the URL", err)
+			}
+		})
+	}
+}
+
+// otherETag gives every 304 an ETag the cache does not hold.
+type otherETag struct{ rt http.RoundTripper }
+
+func (o otherETag) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := o.rt.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusNotModified {
+		resp.Header.Set("ETag", `"another"`)
+	}
+	return resp, err
+}
+
+// TestNotModifiedUnusable: a 304 is trusted only for the copy it
+// validates. When it names another ETag, or the cached copy no longer
+// decodes, the entry is dropped and the document fetched again
+// unconditionally, and the run goes on with the index's answer.
+func TestNotModifiedUnusable(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T, s *pypitest.Server, o *pypi.Options)
+		damage bool // replace the cached body with one that does not decode
+	}{
+		{"other etag", func(t *testing.T, s *pypitest.Server, o *pypi.Options) {
+			o.HTTPClient = &http.Client{Transport: otherETag{s.Client().Transport}}
+		}, false},
+		{"undecodable copy", func(*testing.T, *pypitest.Server, *pypi.Options) {}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			s := pypitest.New(revalidated(), nil)
+			t.Cleanup(s.Close)
+			pypitest.Check(t, s)
+			o := pypi.Options{BaseURL: s.URL(), HTTPClient: s.Client(), CacheDir: dir}
+			tt.setup(t, s, &o)
+			c, err := pypi.NewClient(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := documents[0].get(t, c)
+			if tt.damage {
+				entry := filepath.Join(dir, "http", sha(s.URL()+"/pypi/demo/1.0/json"))
+				b, err := os.ReadFile(entry)
+				if err != nil {
+					t.Fatal(err)
+				}
+				i := bytes.IndexByte(b, '\n')
+				j := bytes.IndexByte(b[i+1:], '\n')
+				if err := os.WriteFile(entry, append(b[:i+1+j+1:i+1+j+1], `{"info": {}}`...), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := documents[0].get(t, c); got != first {
+				t.Errorf("second fetch = %s, want %s", got, first)
+			}
+			want := pypitest.Stats{Requests: 3, Conditional: 1, NotModified: 1}
+			if diff := cmp.Diff(want, s.Stats()); diff != "" {
+				t.Errorf("stats (-want +got):\n%s", diff)
 			}
 		})
 	}
