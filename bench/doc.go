@@ -11,7 +11,11 @@
 // pyverify binary and measures its peak RSS auditing 20 packages whose
 // provenance holds 30,000 minimal failing attestations each (issue #8), in
 // every report format, next to genuine provenance and provenance at the
-// attestation cap, against the 128 MiB target.
+// attestation cap, against the 128 MiB target. With -rerun it audits one
+// world four times on one cache (issue #13) — cold, warm within the
+// documents' max-age, warm after it (every document revalidated), and
+// --offline — and reports each wall against the cold one with the requests,
+// conditional requests, 304s and downloads the fake index saw.
 //
 // Usage:
 //
@@ -19,6 +23,7 @@
 //	               [-concurrency 16] [-runs 3] [-sequential=true]
 //	go run ./bench -rss [-rss-size 1GiB]
 //	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
+//	go run ./bench -rerun [-max-age 10m] [-rerun-target 0.10] [-latency 20ms]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

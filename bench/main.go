@@ -42,6 +42,10 @@ type config struct {
 	rssTarget   int64
 	cpuprofile  string
 
+	rerun       bool
+	maxAge      time.Duration
+	rerunTarget float64
+
 	hostile             bool
 	hostilePackages     int
 	hostileAttestations int
@@ -76,6 +80,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.hostile {
 		return runHostile(ctx, cfg, stdout, stderr)
 	}
+	if cfg.rerun {
+		return runRerun(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -104,7 +111,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
 	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
 	fs.BoolVar(&cfg.history, "continuity", false, "measure publisher continuity's cost: every package gets an earlier attested release, audited with continuity on and off")
-	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
+	fs.BoolVar(&cfg.rerun, "rerun", false, "measure re-runs on one cache instead (issue #13): cold, warm within max-age, warm after it, --offline")
+	fs.DurationVar(&cfg.maxAge, "max-age", 10*time.Minute, "-rerun: the Cache-Control max-age the fake index sends (pypi.org's Integrity API sends 10 minutes)")
+	fs.Float64Var(&cfg.rerunTarget, "rerun-target", 0.10, "-rerun: largest acceptable warm (within max-age) and --offline wall, as a fraction of the cold wall")
+	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits (-rerun: of the warm audit within max-age) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -137,6 +147,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, errors.New("-runs: must be at least 1")
 	case cfg.latency < 0:
 		return cfg, errors.New("-latency: must not be negative")
+	case cfg.maxAge < time.Second:
+		return cfg, errors.New("-max-age: must be at least 1s")
 	case cfg.size < 1 || cfg.rssSize < 1:
 		return cfg, errors.New("sizes must be at least 1 byte")
 	}

@@ -85,6 +85,11 @@ func TestRun(t *testing.T) {
 			want: []string{"floor", "PASS"},
 		},
 		{
+			name: "rerun",
+			args: []string{"-rerun", "-packages", "3", "-files", "2", "-size", "1KiB", "-latency", "1ms", "-rerun-target", "1e9"},
+			want: []string{"cold", "warm, within max-age", "warm, after max-age", "--offline", "PASS: no artifact downloaded again", "PASS: after max-age every document conditional (12/12)"},
+		},
+		{
 			name: "rss",
 			args: []string{"-rss", "-rss-size", "3MiB", "-rss-target", "100GiB", "-latency", "0s"},
 			want: []string{"peak RSS (VmHWM)", "PASS: peak RSS"},

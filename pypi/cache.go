@@ -5,13 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -26,8 +26,9 @@ var ErrNotCached = errors.New("not in the cache")
 // The cache (SPEC §2 --cache-dir, --offline; §4.2 "never written to disk
 // unless the cache is on") lives in Options.CacheDir:
 //
-//	http/<sha256 of the request URL>   metadata answers: a header line
-//	                                   "<status> <url>" then the raw body
+//	http/<sha256 of the request URL>   metadata answers: metaMagic, a JSON
+//	                                   header line (URL, status, validators,
+//	                                   freshness), then the raw body
 //	files/<sha256 of the artifact>     artifacts, content-addressed by the
 //	                                   digest the index declares
 //
@@ -35,9 +36,9 @@ var ErrNotCached = errors.New("not in the cache")
 // renamed into place, so concurrent writers and readers (goroutines or
 // processes) never see a partial entry; a temporary file is removed when
 // its request ends, however it ends, and one left by a killed run is swept
-// at start (StaleTempAge). Metadata is fetched fresh whenever the network
-// may be used (an index changes: yanks, new files) and read from the cache
-// only offline. Artifacts are served from the cache whenever it holds them,
+// at start (StaleTempAge). Metadata is used without a request only within
+// the freshness the index granted it, and revalidated after (an index
+// changes: yanks, new files, provenance); see metadata. Artifacts are served from the cache whenever it holds them,
 // hashed as they are served. Only regular files are ever opened: anything
 // else (a FIFO would block the run, a symlink could point anywhere) is
 // damaged and removed. Failing to write the cache never fails a request;
@@ -46,6 +47,7 @@ type cache struct {
 	dir     string
 	logf    func(format string, args ...any)
 	maxFile int64 // Options.MaxArtifactSize: no entry or copy is larger
+	now     func() time.Time
 }
 
 // sweep removes temporary files older than age from the entry directories:
@@ -125,25 +127,33 @@ func (c *Client) notCached(rawURL string) error {
 	return fmt.Errorf("offline: %s: %w; run once online to fill the cache in %s", rawURL, ErrNotCached, c.cache.dir)
 }
 
-// metadata implements the cache for a metadata document at u. Online it
-// calls fetch; an error wrapping notFound (a 404) is stored as such, a body
-// is stored only once use accepted it. Offline it answers from the cache
-// alone: a stored 404 is the same error as online, a stored body is given to
-// use, and a missing or unusable entry is ErrNotCached.
-func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound error, fetch func() ([]byte, error), use func([]byte) error) error {
+// metadata implements the cache for a metadata document at u (issue #13).
+// Online, a stored answer still fresh (within the max-age the index gave
+// it, by Options.Now) is used without a request: a body is given to use, a
+// 404 is the same error as online. Past its freshness a stored body is
+// revalidated: fetch is called with its validators, and on 304 the stored
+// body is used and its entry renewed; without validators, or for a stored
+// 404 (a 404 has no validators to revalidate; it is reused only within
+// its own max-age), fetch asks unconditionally. An error wrapping notFound
+// (a 404) is stored as such, a body only once use accepted it. A stored
+// body use refuses is removed and fetched again unconditionally; so is one
+// whose 304 names another ETag. Offline it answers from the cache alone,
+// fresh or not (SPEC §2 --offline), and a missing or unusable entry is
+// ErrNotCached.
+func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound error, fetch func(cond *docMeta) (docAnswer, error), use func([]byte) error) error {
 	if c.offline {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("GET %s: %w", u, err)
 		}
-		status, data, ok := c.cache.readMeta(u, limit)
+		ent := c.cache.readMeta(u, limit)
 		switch {
-		case !ok:
+		case ent == nil:
 			return c.notCached(u)
-		case status == 404:
+		case ent.Status == 404:
 			c.logf("cache hit %s", u)
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
 		}
-		if err := use(data); err != nil {
+		if err := use(ent.body); err != nil {
 			c.logf("cache: removing unusable entry for %s: %v", u, err)
 			c.cache.remove(c.cache.metaPath(u))
 			return c.notCached(u)
@@ -151,63 +161,119 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 		c.logf("cache hit %s", u)
 		return nil
 	}
-	data, err := fetch()
+	ent := c.cache.readMeta(u, limit)
+	if ent != nil && ent.fresh(c.now()) {
+		left := ent.Date.Add(ent.MaxAge).Sub(c.now()).Round(time.Second)
+		if ent.Status == 404 {
+			c.logf("cache hit %s (404, fresh for %v)", u, left)
+			c.cache.touch(c.cache.metaPath(u))
+			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
+		}
+		err := use(ent.body)
+		if err == nil {
+			c.logf("cache hit %s (fresh for %v)", u, left)
+			c.cache.touch(c.cache.metaPath(u))
+			return nil
+		}
+		c.logf("cache: removing unusable entry for %s: %v", u, err)
+		c.cache.remove(c.cache.metaPath(u))
+		ent = nil
+	}
+	var cond *docMeta
+	if ent != nil && ent.Status == 200 && (ent.ETag != "" || ent.LastModified != "") {
+		cond = &ent.docMeta
+	}
+	ans, err := fetch(cond)
+	if err == nil && ans.notModified {
+		uerr := errors.New("its 304 names ETag " + ans.meta.ETag + ", the cached copy " + cond.ETag)
+		if sameETag(ans.meta.ETag, cond.ETag) {
+			uerr = use(ent.body)
+		}
+		if uerr == nil {
+			c.logf("cache hit %s (not modified)", u)
+			c.cache.writeMeta(u, 200, ent.body, ent.update(ans.meta))
+			return nil
+		}
+		c.logf("cache: removing unusable entry for %s: %v", u, uerr)
+		c.cache.remove(c.cache.metaPath(u))
+		ans, err = fetch(nil)
+	}
 	if errors.Is(err, notFound) {
-		c.cache.writeMeta(u, 404, nil)
+		c.cache.writeMeta(u, 404, nil, ans.meta)
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	if err := use(data); err != nil {
+	if err := use(ans.data); err != nil {
 		return err
 	}
-	c.cache.writeMeta(u, 200, data)
+	c.cache.writeMeta(u, 200, ans.data, ans.meta)
 	return nil
 }
 
-// metaHeader is the first line of a metadata entry. The URL in it guards
-// against serving the wrong document should two URLs ever share a name.
-func metaHeader(status int, rawURL string) string {
-	return strconv.Itoa(status) + " " + rawURL + "\n"
+// metaMagic starts every metadata entry; the format is versioned so that
+// an entry of another version (0.1 stored "<status> <url>" alone, without
+// validators nor freshness) is a miss, removed and fetched again, never an
+// error.
+const metaMagic = "pyverify-http-cache/2\n"
+
+// maxMetaHeader bounds an entry's header line.
+const maxMetaHeader = 8 << 10
+
+// metaEntry is a stored metadata answer. Its header line is JSON; the URL
+// in it guards against serving the wrong document should two URLs ever
+// share a name.
+type metaEntry struct {
+	URL    string `json:"url"`
+	Status int    `json:"status"` // 200 or 404
+	docMeta
+	body []byte
 }
 
-// readMeta returns a stored answer for rawURL: status 200 with its body, or
-// 404. ok is false when there is none or it cannot be read; a malformed entry
-// is removed.
-func (k *cache) readMeta(rawURL string, limit int64) (status int, body []byte, ok bool) {
+// readMeta returns the stored answer for rawURL, or nil when there is none
+// or it cannot be read; a malformed entry, or one of another format
+// version, is removed.
+func (k *cache) readMeta(rawURL string, limit int64) *metaEntry {
 	if k == nil {
-		return 0, nil, false
+		return nil
 	}
 	p := k.metaPath(rawURL)
 	f, _, st := k.openEntry(p)
 	if st != entryHit {
-		return 0, nil, false
+		return nil
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+int64(len(rawURL))+16))
+	data, err := io.ReadAll(io.LimitReader(f, limit+int64(len(metaMagic))+maxMetaHeader+1))
 	if err != nil {
 		k.logf("cache: reading the entry for %s: %v", rawURL, err)
-		return 0, nil, false
+		return nil
 	}
-	for _, st := range []int{200, 404} {
-		h := metaHeader(st, rawURL)
-		if rest, found := bytes.CutPrefix(data, []byte(h)); found {
-			if int64(len(rest)) > limit || st == 404 && len(rest) > 0 {
-				break
-			}
-			return st, rest, true
-		}
+	rest, ok := bytes.CutPrefix(data, []byte(metaMagic))
+	var e metaEntry
+	if ok {
+		var head []byte
+		head, e.body, ok = bytes.Cut(rest, []byte("\n"))
+		ok = ok && len(head) <= maxMetaHeader && json.Unmarshal(head, &e) == nil && e.URL == rawURL &&
+			int64(len(e.body)) <= limit && (e.Status == 200 || e.Status == 404 && len(e.body) == 0)
 	}
-	k.logf("cache: removing malformed entry %s for %s", p, rawURL)
-	f.Close()
-	k.remove(p)
-	return 0, nil, false
+	if !ok {
+		k.logf("cache: removing malformed or older-format entry %s for %s", p, rawURL)
+		f.Close()
+		k.remove(p)
+		return nil
+	}
+	return &e
 }
 
 // writeMeta stores an answer for rawURL; failures are only logged.
-func (k *cache) writeMeta(rawURL string, status int, body []byte) {
+func (k *cache) writeMeta(rawURL string, status int, body []byte, m docMeta) {
 	if k == nil {
+		return
+	}
+	head, err := json.Marshal(metaEntry{URL: rawURL, Status: status, docMeta: m})
+	if err != nil || len(head) > maxMetaHeader {
+		k.logf("cache: not caching %s: header too large", rawURL)
 		return
 	}
 	p := k.metaPath(rawURL)
@@ -216,7 +282,7 @@ func (k *cache) writeMeta(rawURL string, status int, body []byte) {
 		k.logf("cache: not caching %s: %v", rawURL, err)
 		return
 	}
-	_, err = io.WriteString(tmp, metaHeader(status, rawURL))
+	_, err = tmp.Write(append(append([]byte(metaMagic), head...), '\n'))
 	if err == nil {
 		_, err = tmp.Write(body)
 	}
@@ -225,6 +291,15 @@ func (k *cache) writeMeta(rawURL string, status int, body []byte) {
 		return
 	}
 	k.logf("stored %s in the cache", rawURL)
+}
+
+// touch marks the entry p as used now: `cache prune` removes entries by
+// modification time, which a use would not change otherwise (access
+// times are unreliable: noatime and relatime mounts). Failures are
+// ignored; the entry is then only pruned sooner.
+func (k *cache) touch(p string) {
+	now := k.now()
+	_ = os.Chtimes(p, now, now)
 }
 
 // createTemp creates a temporary file in dir, creating dir if need be. A
@@ -325,6 +400,7 @@ func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entr
 			return 0, entryMiss, nil
 		}
 		k.logf("cache hit %s", f.URL)
+		k.touch(p)
 		n, err := copyCtx(ctx, w, io.LimitReader(fd, f.Size+1))
 		if err == nil {
 			err = sizeError(f, n, "cache "+f.URL)
@@ -348,6 +424,7 @@ func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entr
 		return damaged(fmt.Sprintf("%d bytes, sha256 %s", n, got))
 	}
 	k.logf("cache hit %s", f.URL)
+	k.touch(p)
 	return n, entryHit, nil
 }
 

@@ -216,8 +216,13 @@ func TestCacheOnline(t *testing.T) {
 			t.Errorf("no log line %q in %q", line, l.lines)
 		}
 	}
-	if l.has("cache hit " + s.URL() + "/pypi/") {
-		t.Errorf("metadata served from the cache online: %q", l.lines)
+	// The index gave no max-age: every document was revalidated, and the
+	// ones with a body were not modified (404s have nothing to revalidate).
+	if l.has("cache hit "+s.URL()+"/pypi/cached/1.0/json (fresh") || !l.has("cache hit "+s.URL()+"/pypi/cached/1.0/json (not modified)") {
+		t.Errorf("metadata not revalidated: %q", l.lines)
+	}
+	if st := s.Stats(); st.Conditional != 3 || st.NotModified != 3 {
+		t.Errorf("stats %+v, want 3 conditional requests answered 304", st)
 	}
 }
 
@@ -385,10 +390,16 @@ func TestCacheDamagedMetadata(t *testing.T) {
 	}{
 		{"garbage", func(string) string { return "garbage" }},
 		{"empty", func(string) string { return "" }},
-		{"other url", func(string) string { return "200 https://elsewhere.invalid/pypi/cached/1.0/json\n{}" }},
-		{"invalid document", func(u string) string { return "200 " + u + "\n{\"info\": {}}" }},
-		{"not json", func(u string) string { return "200 " + u + "\n{\"info\": " }},
-		{"404 with a body", func(u string) string { return "404 " + u + "\nx" }},
+		{"other url", func(string) string { return metaEntry("https://elsewhere.invalid/pypi/cached/1.0/json", 200) + "{}" }},
+		{"invalid document", func(u string) string { return metaEntry(u, 200) + "{\"info\": {}}" }},
+		{"not json", func(u string) string { return metaEntry(u, 200) + "{\"info\": " }},
+		{"404 with a body", func(u string) string { return metaEntry(u, 404) + "x" }},
+		{"bad header", func(u string) string { return "pyverify-http-cache/2\n{\"url\": \n" }},
+		{"no header end", func(u string) string { return "pyverify-http-cache/2\n" }},
+		{"0.1 format", func(u string) string { return "200 " + u + "\n" + releaseDoc }},
+		{"other version", func(u string) string {
+			return "pyverify-http-cache/3\n" + metaEntry(u, 200)[len("pyverify-http-cache/2\n"):] + releaseDoc
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -415,6 +426,14 @@ func TestCacheDamagedMetadata(t *testing.T) {
 	}
 }
 
+// metaEntry is the start of a metadata cache entry for u, up to its body.
+func metaEntry(u string, status int) string {
+	return fmt.Sprintf("pyverify-http-cache/2\n{\"url\":%q,\"status\":%d,\"date\":\"2026-01-01T00:00:00Z\",\"max_age\":0}\n", u, status)
+}
+
+// releaseDoc is a valid JSON API release document.
+const releaseDoc = `{"info": {"name": "cached", "version": "1.0"}, "urls": []}`
+
 func TestCacheStoresOnlyDeclaredBytes(t *testing.T) {
 	t.Parallel()
 	m := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{"cached": {"1.0": {
@@ -440,7 +459,7 @@ func TestCacheStoresOnlyDeclaredBytes(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			s, c, _ := newIndex(t, m, pypi.Options{CacheDir: dir, MaxTries: 1, StallTimeout: 100 * time.Millisecond})
+			s, c, _ := newIndex(t, m, pypi.Options{CacheDir: dir, MaxTries: 1, StallTimeout: time.Second})
 			f := release(t, c, tt.file)
 			if tt.fault != nil {
 				s.Fault("/files/*", *tt.fault)

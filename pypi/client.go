@@ -61,10 +61,12 @@ type Options struct {
 
 	// CacheDir is the cache directory (SPEC §2 --cache-dir); "" means no
 	// cache (--no-cache), and then nothing is ever written to disk (SPEC
-	// §4.2). Metadata answers are stored on every fetch but read back only
-	// Offline; artifacts are stored once their bytes matched the declared
-	// size and sha256, and served from the cache hashed as they are served
-	// (Download).
+	// §4.2). Metadata answers are stored with their validators and
+	// freshness: used without a request within their max-age, revalidated
+	// with a conditional request after it (a 304 keeps the stored body),
+	// and used as they are Offline. Artifacts are stored once their bytes
+	// matched the declared size and sha256, and served from the cache
+	// hashed as they are served (Download).
 	CacheDir string
 
 	// Offline answers every request from CacheDir and never touches the
@@ -76,6 +78,12 @@ type Options struct {
 	// larger file fails with ErrArtifactTooLarge before a byte is fetched
 	// or cached. Default DefaultMaxArtifactSize.
 	MaxArtifactSize int64
+
+	// Now is the clock that decides whether a cached document is still
+	// fresh (its Cache-Control max-age, issue #13) and stamps entries;
+	// nil means time.Now. Tests and the bench inject a clock to step
+	// past max-age without waiting.
+	Now func() time.Time
 }
 
 // Client talks to a Warehouse-compatible index: the JSON API, the Integrity
@@ -131,7 +139,7 @@ func NewClient(o Options) (*Client, error) {
 		stall:     o.StallTimeout,
 		sleep:     o.Sleep,
 		logf:      o.Logf,
-		now:       time.Now,
+		now:       o.Now,
 		jitterRng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
 	if c.ua == "" {
@@ -146,6 +154,9 @@ func NewClient(o Options) (*Client, error) {
 	if c.sleep == nil {
 		c.sleep = sleepCtx
 	}
+	if c.now == nil {
+		c.now = time.Now
+	}
 	if c.logf == nil {
 		c.logf = func(string, ...any) {}
 	}
@@ -157,9 +168,9 @@ func NewClient(o Options) (*Client, error) {
 	}
 	c.hc.CheckRedirect = c.checkRedirect
 	if o.CacheDir != "" {
-		c.cache = &cache{dir: o.CacheDir, logf: c.logf, maxFile: c.maxFile}
+		c.cache = &cache{dir: o.CacheDir, logf: c.logf, maxFile: c.maxFile, now: c.now}
 		c.offline = o.Offline
-		c.cache.sweep(max(StaleTempAge, 2*c.stall), time.Now())
+		c.cache.sweep(max(StaleTempAge, 2*c.stall), c.now())
 	}
 	return c, nil
 }
@@ -304,30 +315,52 @@ func (c *Client) checkGet(rawURL string) error {
 	return nil
 }
 
+// docAnswer is a metadata answer: a body (200), or notModified (304) for a
+// conditional request, with its caching headers. A 404 is an error, with
+// meta still filled in (a 404 has a freshness too).
+type docAnswer struct {
+	data        []byte
+	notModified bool
+	meta        docMeta
+	final       *url.URL // the URL that answered, after redirects, when one did
+}
+
 // getDoc fetches a metadata document of at most limit bytes whole. Like
 // retrying, it retries connection errors, 429 and 5xx; a body that breaks
 // off or stalls is retried too, since nothing of it was used yet (issue
-// #14). Any status but 200 is a *StatusError. final is the URL that
-// answered, after redirects, when one did.
-func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64) (data []byte, final *url.URL, err error) {
+// #14). cond, if not nil, makes the request conditional (If-None-Match,
+// If-Modified-Since) and a 304 is then notModified; a 304 to a request
+// without conditions, and any status but 200, is a *StatusError.
+func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64, cond *docMeta) (ans docAnswer, err error) {
 	if err := c.checkGet(rawURL); err != nil {
-		return nil, nil, err
+		return ans, err
 	}
+	hdr := http.Header{"Accept": {accept}}
+	cond.conditions(hdr)
 	err = c.retrying(ctx, rawURL, func() (time.Duration, error) {
-		resp, retryAfter, err := c.try(ctx, rawURL, accept, false)
+		sent := c.now()
+		resp, retryAfter, err := c.try(ctx, rawURL, hdr, false)
 		if err != nil {
 			return retryAfter, err
 		}
 		if resp.Request != nil {
-			final = resp.Request.URL
+			ans.final = resp.Request.URL
 		}
-		if resp.StatusCode != http.StatusOK {
+		ans.meta = parseMeta(resp.Header, sent)
+		switch {
+		case resp.StatusCode == http.StatusNotModified && cond != nil:
+			statusError(resp, rawURL) // consumes and closes
+			ans.notModified = true
+			return -1, nil
+		case resp.StatusCode == http.StatusNotModified:
+			return -1, fmt.Errorf("%w (the request had no conditions: there is no cached copy)", statusError(resp, rawURL))
+		case resp.StatusCode != http.StatusOK:
 			return -1, statusError(resp, rawURL)
 		}
-		data, err = readAll(resp, rawURL, limit)
+		ans.data, err = readAll(resp, rawURL, limit)
 		return -1, retryBody(ctx, err)
 	})
-	return data, final, err
+	return ans, err
 }
 
 // retryBody marks a body that broke off or stalled as retryable.
@@ -415,13 +448,13 @@ func (c *Client) backoff(try int) time.Duration {
 	return d/2 + j
 }
 
-// try sends one GET. It returns a response with any status but 429 and 5xx,
+// try sends one GET with the headers hdr. It returns a response with any status but 429 and 5xx,
 // which are retryable, as are connection errors (but permanent ones) and
 // stalls before the headers. The response's Body holds one unit of the
 // concurrency semaphore until closed and fails with ErrStalled when no bytes
 // arrive for the stall timeout. retryAfter is -1 when the server named no
 // delay.
-func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) (_ *http.Response, retryAfter time.Duration, _ error) {
+func (c *Client) try(ctx context.Context, rawURL string, hdr http.Header, identity bool) (_ *http.Response, retryAfter time.Duration, _ error) {
 	if err := c.sem.Acquire(ctx, 1); err != nil {
 		return nil, -1, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
@@ -445,8 +478,8 @@ func (c *Client) try(ctx context.Context, rawURL, accept string, identity bool) 
 		pw, _ := c.auth.Password()
 		req.SetBasicAuth(c.auth.Username(), pw)
 	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
+	for k, vs := range hdr {
+		req.Header[k] = vs
 	}
 	if identity {
 		// Artifacts are hashed as stored: never let the transport decompress.

@@ -5,7 +5,10 @@
 // pypi-attestations applies to PEP 740 subjects), pip requirements files
 // (SPEC §3) and PEP 751 lock files (pylock.toml). The client half fetches JSON API metadata, Integrity API
 // provenance and artifacts, streaming every download through sha256 so that
-// memory is bounded by concurrency rather than artifact size.
+// memory is bounded by concurrency rather than artifact size. Its cache keeps
+// metadata with its HTTP validators and freshness (conditional requests,
+// RFC 9111) and artifacts by sha256; cachedir.go measures, prunes and empties
+// the whole cache directory for `pyverify cache`.
 //
 // Import rule: pypi is the bottom of pyverify's import graph. It imports
 // nothing from this module; its third-party dependencies are

@@ -62,7 +62,7 @@ func (c *Client) Download(ctx context.Context, f File, w io.Writer) (Fetched, er
 		return Fetched{}, err
 	}
 	err = c.retrying(ctx, f.URL, func() (time.Duration, error) {
-		resp, retryAfter, err := c.try(ctx, f.URL, "", true)
+		resp, retryAfter, err := c.try(ctx, f.URL, nil, true)
 		if err != nil {
 			return retryAfter, err
 		}

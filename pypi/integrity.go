@@ -24,7 +24,7 @@ func (c *Client) Provenance(ctx context.Context, project, version, filename stri
 	}
 	var prov []byte
 	err = c.metadata(ctx, u, MaxProvenanceSize, ErrNoProvenance,
-		func() ([]byte, error) { return c.getProvenance(ctx, u) },
+		func(cond *docMeta) (docAnswer, error) { return c.getProvenance(ctx, u, cond) },
 		func(data []byte) error {
 			if err := CheckStrictJSON(data); err != nil {
 				return &DecodeError{URL: u, Err: fmt.Errorf("provenance is not strict JSON: %w", err)}
@@ -38,10 +38,10 @@ func (c *Client) Provenance(ctx context.Context, project, version, filename stri
 	return prov, nil
 }
 
-func (c *Client) getProvenance(ctx context.Context, u string) ([]byte, error) {
-	data, _, err := c.getDoc(ctx, u, IntegrityMediaType, MaxProvenanceSize)
+func (c *Client) getProvenance(ctx context.Context, u string, cond *docMeta) (docAnswer, error) {
+	ans, err := c.getDoc(ctx, u, IntegrityMediaType, MaxProvenanceSize, cond)
 	if isNotFound(err) {
-		return nil, fmt.Errorf("%w: %w", ErrNoProvenance, err)
+		return ans, fmt.Errorf("%w: %w", ErrNoProvenance, err)
 	}
-	return data, err
+	return ans, err
 }

@@ -56,7 +56,7 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 	}
 	var p *Project
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
-		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
+		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },
 		func(data []byte) (err error) { p, err = decodeProject(u, data); return err })
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 	}
 	var r *Release
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
-		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
+		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },
 		func(data []byte) (err error) { r, err = decodeRelease(u, data); return err })
 	if err != nil {
 		return nil, err
@@ -130,15 +130,15 @@ func (c *Client) learnName(project string, final *url.URL) {
 	}
 }
 
-func (c *Client) getJSON(ctx context.Context, u, project string) ([]byte, error) {
-	data, final, err := c.getDoc(ctx, u, "application/json", MaxJSONDocumentSize)
-	if final != nil && final.String() != u {
-		c.learnName(project, final)
+func (c *Client) getJSON(ctx context.Context, u, project string, cond *docMeta) (docAnswer, error) {
+	ans, err := c.getDoc(ctx, u, "application/json", MaxJSONDocumentSize, cond)
+	if ans.final != nil && ans.final.String() != u {
+		c.learnName(project, ans.final)
 	}
 	if isNotFound(err) {
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+		return ans, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	return data, err
+	return ans, err
 }
 
 // isNotFound reports a 404 answer (never a network error: 404 is not

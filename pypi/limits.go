@@ -28,6 +28,12 @@ const (
 	// never to a concurrent one.
 	StaleTempAge = time.Hour
 
+	// MaxFreshness caps the freshness lifetime an index grants a metadata
+	// document (Cache-Control max-age, Expires): within it the cache
+	// answers without asking (issue #13), so an index that grants a year
+	// must not stop a yank from being seen for a year.
+	MaxFreshness = 24 * time.Hour
+
 	// MaxErrorBodySize bounds how much of an error response (4xx/5xx) is read
 	// before the connection is given back for reuse.
 	MaxErrorBodySize = 64 << 10

@@ -75,7 +75,7 @@ func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, er
 	u += "/"
 	var sp *SimpleProject
 	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
-		func() ([]byte, error) { return c.getSimple(ctx, u) },
+		func(cond *docMeta) (docAnswer, error) { return c.getSimple(ctx, u, cond) },
 		func(data []byte) (err error) { sp, err = decodeSimple(u, data); return err })
 	if err != nil {
 		return nil, err
@@ -85,12 +85,12 @@ func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, er
 
 // getSimple fetches the page. An index that serves only HTML answers
 // something that is not JSON, which decodeSimple refuses.
-func (c *Client) getSimple(ctx context.Context, u string) ([]byte, error) {
-	data, _, err := c.getDoc(ctx, u, SimpleMediaType, MaxJSONDocumentSize)
+func (c *Client) getSimple(ctx context.Context, u string, cond *docMeta) (docAnswer, error) {
+	ans, err := c.getDoc(ctx, u, SimpleMediaType, MaxJSONDocumentSize, cond)
 	if isNotFound(err) {
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+		return ans, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	return data, err
+	return ans, err
 }
 
 // decodeSimple decodes a PEP 691 project page fetched from docURL.

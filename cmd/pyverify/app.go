@@ -334,6 +334,9 @@ func (a *app) client(opts []pypi.Option) (*pypi.Client, error) {
 	}
 	if !a.noCache {
 		o.CacheDir = filepath.Join(a.cacheDir, "index")
+		if err := pypi.TagCacheDir(a.cacheDir); err != nil {
+			a.logf("cache: %v", err) // an untagged cache still works
+		}
 	}
 	if a.verbose {
 		o.Logf = a.logf

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pyverify/pyverify/report"
 )
@@ -94,3 +95,36 @@ func formatBytes(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + "B"
 }
+
+// ageFlag is a duration flag (--older-than) that also takes days, "7d",
+// which time.ParseDuration does not.
+type ageFlag time.Duration
+
+func (f *ageFlag) String() string {
+	d := time.Duration(*f)
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
+
+func (f *ageFlag) Set(s string) error {
+	s = strings.TrimSpace(s)
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseInt(days, 10, 32)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a duration: give one such as 12h or 7d", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil || d < 0 {
+			return fmt.Errorf("%q is not a duration: give one such as 12h or 7d", s)
+		}
+	}
+	*f = ageFlag(d)
+	return nil
+}
+
+func (f *ageFlag) Type() string { return "duration" }

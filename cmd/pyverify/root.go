@@ -47,6 +47,7 @@ Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
 		newCheckCmd(a),
 		newVerifyCmd(a),
 		newPolicyCmd(a),
+		newCacheCmd(a),
 		newVersionCmd(a),
 	)
 	return root

@@ -59,6 +59,13 @@ type Server struct {
 	peak       int
 	closed     bool
 	lies       map[string]Lie // normalised project "/" version → Lie
+
+	stats          Stats
+	maxAge         time.Duration // SetMaxAge; < 0: no Cache-Control
+	noETag         bool
+	noLastModified bool
+	modified       map[string]modified // path → its current body's validators
+	minted         map[string][]byte   // file and publisher → provenance minted for it
 }
 
 type faultEntry struct {
@@ -93,6 +100,7 @@ func New(model Model, mint Mint) *Server {
 
 func start(s *Server, tls bool) *Server {
 	s.done = make(chan struct{})
+	s.maxAge = -1
 	s.ts = httptest.NewUnstartedServer(s)
 	if tls {
 		s.ts.StartTLS()
@@ -208,6 +216,13 @@ type answer struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.URL.Path)
+	s.stats.Requests++
+	if strings.HasPrefix(r.URL.Path, "/files/") {
+		s.stats.Files++
+	}
+	if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+		s.stats.Conditional++
+	}
 	if r.Header.Get("Authorization") != "" {
 		s.authorized = append(s.authorized, r.URL.Path)
 	}
@@ -242,6 +257,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.Flush()
 		}
 		panic(http.ErrAbortHandler) // closes the connection mid-body, unlogged
+	}
+	if a.status == http.StatusNotModified { // no body, no Content-Length
+		w.WriteHeader(a.status)
+		return
 	}
 	if !a.stall {
 		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
@@ -349,7 +368,7 @@ func (s *Server) respond(r *http.Request) (answer, time.Duration) {
 		a.header.Set("Location", f.RedirectTo)
 		return a, f.Latency
 	}
-	a := s.route(r)
+	a := s.validate(r, s.route(r))
 	if f.MalformedJSON {
 		a = answer{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(`{"info": {"name": "trunc`)}
 	}
@@ -593,13 +612,29 @@ func (s *Server) provenance(r *http.Request, name, version, filename string) ans
 	if f.Publisher == nil {
 		return text(http.StatusNotFound, "no provenance")
 	}
+	// Minted once per file and publisher, as a real index stores the
+	// provenance uploaded with the file: the same document every time, so
+	// conditional requests for it are answered 304.
+	sum := sha256.Sum256(f.Content)
+	key := p.name + "\x00" + version + "\x00" + f.Filename + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + string(f.Publisher)
+	s.mu.Lock()
+	body, ok := s.minted[key]
+	s.mu.Unlock()
 	var err error
-	var body []byte
-	if s.mint == nil {
+	switch {
+	case ok:
+	case s.mint == nil:
 		err = errors.New("no Mint function given")
-	} else {
-		sum := sha256.Sum256(f.Content)
+	default:
 		body, err = s.mint(File{Project: p.name, Version: version, Filename: f.Filename, SHA256: hex.EncodeToString(sum[:]), Publisher: f.Publisher})
+		if err == nil {
+			s.mu.Lock()
+			if s.minted == nil {
+				s.minted = map[string][]byte{}
+			}
+			s.minted[key] = body
+			s.mu.Unlock()
+		}
 	}
 	if err != nil {
 		s.unexpectedf("GET %s: mint: %v", r.URL.Path, err)

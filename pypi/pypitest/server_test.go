@@ -403,3 +403,57 @@ func TestTLS(t *testing.T) {
 		t.Errorf("GET over TLS = %d", code)
 	}
 }
+
+// TestConditional: metadata answers carry validators and max-age, a
+// matching condition is answered 304 and counted, a changed body is not.
+func TestConditional(t *testing.T) {
+	t.Parallel()
+	m := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{"demo": {"1.0": {{Filename: "demo-1.0.tar.gz", Content: []byte("one")}}}}}
+	s := pypitest.New(m, nil)
+	defer s.Close()
+	s.SetMaxAge(10 * time.Minute)
+	const path = "/pypi/demo/1.0/json"
+	do := func(h http.Header) (int, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+path, nil)
+		req.Header = h
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header
+	}
+	code, h := do(http.Header{})
+	etag, lm := h.Get("ETag"), h.Get("Last-Modified")
+	if code != 200 || etag == "" || lm == "" || h.Get("Cache-Control") != "max-age=600" {
+		t.Fatalf("first answer %d, headers %v", code, h)
+	}
+	tests := []struct {
+		name string
+		h    http.Header
+		want int
+	}{
+		{"if-none-match", http.Header{"If-None-Match": {etag}}, 304},
+		{"weak if-none-match in a list", http.Header{"If-None-Match": {`"x", W/` + etag}}, 304},
+		{"other etag", http.Header{"If-None-Match": {`"x"`}}, 200},
+		{"if-modified-since", http.Header{"If-Modified-Since": {lm}}, 304},
+		{"if-none-match wins", http.Header{"If-None-Match": {`"x"`}, "If-Modified-Since": {lm}}, 200},
+	}
+	for _, tt := range tests {
+		if code, _ := do(tt.h); code != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, code, tt.want)
+		}
+	}
+	m.Projects["demo"]["1.0"][0].Content = []byte("two") // a changed document
+	if code, h := do(http.Header{"If-None-Match": {etag}, "If-Modified-Since": {lm}}); code != 200 || h.Get("ETag") == etag {
+		t.Errorf("changed document: status %d, ETag %s", code, h.Get("ETag"))
+	}
+	if code, _ := do(http.Header{"If-Modified-Since": {lm}}); code != 200 {
+		t.Errorf("changed document, If-Modified-Since the old time: status %d, want 200", code)
+	}
+	want := pypitest.Stats{Requests: 8, Conditional: 7, NotModified: 3}
+	if diff := cmp.Diff(want, s.Stats()); diff != "" {
+		t.Errorf("Stats (-want +got):\n%s", diff)
+	}
+}
