@@ -16,6 +16,8 @@ var (
 		"failed":    "❌",
 		"error":     "❗",
 	}
+	// A package not applicable to the target has no marker: it was not
+	// checked, and says so in words.
 	policyMarker = map[string]string{
 		policyOK:         "✅",
 		policyViolation:  "❌",
@@ -30,6 +32,9 @@ var (
 func writeMarkdown(w io.Writer, d *Document) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "## pyverify report\n\n")
+	if tw := targetWords(d.Target); tw != "" {
+		fmt.Fprintf(b, "Target: %s\n\n", mdEscape(tw))
+	}
 	fmt.Fprintf(b, "**%s**\n", mdEscape(summaryLine(d.Summary)))
 	if len(d.Packages) > 0 {
 		fmt.Fprintf(b, "\n| Package | Version | Evidence | Publisher | Policy |\n")
@@ -63,6 +68,19 @@ func writeMarkdown(w io.Writer, d *Document) error {
 			// The item starts with our own markup, so no input can turn it
 			// into a nested list or heading.
 			fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(pr.Kind), mdEscape(pr.where()))
+		}
+	}
+	first = true
+	for _, p := range d.Packages {
+		if len(p.SkippedFiles) == 0 {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n### Files the target does not install\n\n")
+			first = false
+		}
+		for _, sf := range p.SkippedFiles {
+			fmt.Fprintf(b, "- %s: %s\n", mdEscape(sf.Filename), mdEscape(sf.Reason))
 		}
 	}
 	if err := b.Flush(); err != nil {
