@@ -11,7 +11,9 @@
 // pyverify binary and measures its peak RSS auditing 20 packages whose
 // provenance holds 30,000 minimal failing attestations each (issue #8), in
 // every report format, next to genuine provenance and provenance at the
-// attestation cap, against the 128 MiB target.
+// attestation cap, against the 128 MiB target. With -bytes it audits
+// releases of 30 wheels and an sdist each, without and with a target
+// environment (issue #11), and reports the bytes each audit downloaded.
 //
 // Usage:
 //
@@ -19,6 +21,7 @@
 //	               [-concurrency 16] [-runs 3] [-sequential=true]
 //	go run ./bench -rss [-rss-size 1GiB]
 //	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
+//	go run ./bench -bytes [-bytes-packages 10] [-size 200KiB]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

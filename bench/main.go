@@ -41,6 +41,13 @@ type config struct {
 	rssTarget   int64
 	cpuprofile  string
 
+	// filenames, when set, names the files of each project's release
+	// instead of benchFilename (the -bytes mode's wheel grid).
+	filenames func(project string) []string
+
+	bytes         bool
+	bytesPackages int
+
 	hostile             bool
 	hostilePackages     int
 	hostileAttestations int
@@ -70,6 +77,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.hostile {
 		return runHostile(ctx, cfg, stdout, stderr)
 	}
+	if cfg.bytes {
+		return runBytes(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -97,6 +107,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
 	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
+	fs.BoolVar(&cfg.bytes, "bytes", false, "measure the bytes downloaded with and without a target environment (issue #11) on releases of many wheels instead")
+	fs.IntVar(&cfg.bytesPackages, "bytes-packages", 10, "packages of the -bytes index, each a release of "+strconv.Itoa(len(gridFilenames("p")))+" files")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -118,7 +130,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("-hostile-target: %w", err)
 	}
 	switch {
-	case cfg.packages < 1:
+	case cfg.packages < 1 || cfg.bytesPackages < 1:
 		return cfg, errors.New("-packages: must be at least 1")
 	case cfg.files < 1:
 		return cfg, errors.New("-files: must be at least 1")
