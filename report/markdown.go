@@ -8,7 +8,8 @@ import (
 )
 
 // Markers shown per verdict in the markdown table, so a CI step summary
-// reads at a glance (SPEC §7).
+// reads at a glance (SPEC §7). A package not applicable to the target has
+// no marker: it was not checked, and says so in words.
 var (
 	evidenceMarker = map[string]string{
 		"verified":  "✅",
@@ -16,8 +17,6 @@ var (
 		"failed":    "❌",
 		"error":     "❗",
 	}
-	// A package not applicable to the target has no marker: it was not
-	// checked, and says so in words.
 	policyMarker = map[string]string{
 		policyOK:         "✅",
 		policyViolation:  "❌",
