@@ -192,6 +192,11 @@ func newPackage(r pypi.Requirement) Package {
 // before it completed.
 func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
 	p := newPackage(r)
+	if why := e.notApplicable(r); why != "" {
+		// Nothing was to be checked: the marker is known false.
+		p.Evidence, p.NotApplicable = NotApplicable, why
+		return p
+	}
 	msg := fmt.Sprintf("%s: not checked: %v", p.Name, cause)
 	if cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
 		msg = p.Name + interruptedSuffix

@@ -161,3 +161,20 @@ var (
 	sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
 	sortSkipped = cmpopts.SortSlices(func(a, b verify.SkippedFile) bool { return a.Filename < b.Filename })
 )
+
+// TestAuditNotApplicableInterrupted: a requirement not applicable to the
+// target stays not applicable when the run is cancelled before it started
+// (nothing was to be checked), while the others are reported unfinished.
+func TestAuditNotApplicableInterrupted(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, engModel())
+	target := &pypi.Target{PythonVersion: "3.12", Platforms: []string{"win_amd64"}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep := engEngine(t, srv, w, pypi.Options{}, verify.Options{Target: target}).Audit(ctx,
+		engRequirements(t, `demo==1.0 ; sys_platform == "linux"`, `plain==1.0`))
+	got := []verify.Evidence{rep.Packages[0].Evidence, rep.Packages[1].Evidence}
+	if diff := cmp.Diff([]verify.Evidence{verify.NotApplicable, verify.Error}, got); diff != "" {
+		t.Errorf("evidence (-want +got):\n%s", diff)
+	}
+}
