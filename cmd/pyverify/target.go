@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,7 @@ type targetFlags struct {
 // --abi to t, with pip download's names and meanings.
 func addTargetFlags(cmd *cobra.Command, t *targetFlags) {
 	f := cmd.Flags()
-	f.StringVar(&t.pythonVersion, "python-version", "", "check only the files Python `X.Y` installs, and evaluate markers for it (needs --platform)")
+	f.StringVar(&t.pythonVersion, "python-version", "", "check only the files Python `X.Y` installs (also X.Y.Z, or XY as pip reads it), and evaluate markers for it (needs --platform)")
 	f.StringArrayVar(&t.platforms, "platform", nil, "the target's wheel platform `TAG`, e.g. manylinux_2_28_x86_64, macosx_14_0_arm64, win_amd64, any (repeatable)")
 	f.StringVar(&t.implementation, "implementation", "", "the target's Python implementation `ABBR` (cp, pp, …; default cp)")
 	f.StringArrayVar(&t.abis, "abi", nil, "the target's ABI `TAG`, e.g. cp312, abi3, none (repeatable; default: derived from --python-version, as pip does)")
@@ -34,12 +35,19 @@ func (t *targetFlags) target(cmd *cobra.Command) (*pypi.Target, error) {
 	if t.pythonVersion == "" && len(t.platforms) == 0 && t.implementation == "" && len(t.abis) == 0 {
 		return nil, nil
 	}
-	tg := &pypi.Target{PythonVersion: t.pythonVersion, Platforms: t.platforms, Implementation: t.implementation, ABIs: t.abis}
+	py := t.pythonVersion
+	if nodot.MatchString(py) {
+		py = py[:1] + "." + py[1:] // pip reads "312" as 3.12
+	}
+	tg := &pypi.Target{PythonVersion: py, Platforms: t.platforms, Implementation: t.implementation, ABIs: t.abis}
 	if err := tg.Validate(); err != nil {
 		return nil, usageError(cmd, err)
 	}
 	return tg, nil
 }
+
+// nodot is pip's other spelling of --python-version: "312", "37".
+var nodot = regexp.MustCompile(`^[0-9]{2,4}$`)
 
 // largeDownload is the size beyond which an audit without a target says
 // that one would download much less (issue #11).
