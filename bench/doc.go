@@ -15,7 +15,9 @@
 // world four times on one cache (issue #13) — cold, warm within the
 // documents' max-age, warm after it (every document revalidated), and
 // --offline — and reports each wall against the cold one with the requests,
-// conditional requests, 304s and downloads the fake index saw.
+// conditional requests, 304s and downloads the fake index saw. With -bytes it audits
+// releases of 30 wheels and an sdist each, without and with a target
+// environment (issue #11), and reports the bytes each audit downloaded.
 //
 // Usage:
 //
@@ -24,6 +26,8 @@
 //	go run ./bench -rss [-rss-size 1GiB]
 //	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
 //	go run ./bench -rerun [-max-age 10m] [-rerun-target 0.10] [-latency 20ms]
+//	go run ./bench -bytes [-bytes-packages 10] [-size 200KiB]
+//	go run ./bench -continuity [-packages 200] [-latency 50ms]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

@@ -45,6 +45,12 @@ type config struct {
 	rerun       bool
 	maxAge      time.Duration
 	rerunTarget float64
+	// filenames, when set, names the files of each project's release
+	// instead of benchFilename (the -bytes mode's wheel grid).
+	filenames func(project string) []string
+
+	bytes         bool
+	bytesPackages int
 
 	hostile             bool
 	hostilePackages     int
@@ -83,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.rerun {
 		return runRerun(ctx, cfg, stdout, stderr)
 	}
+	if cfg.bytes {
+		return runBytes(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -114,6 +123,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.rerun, "rerun", false, "measure re-runs on one cache instead (issue #13): cold, warm within max-age, warm after it, --offline")
 	fs.DurationVar(&cfg.maxAge, "max-age", 10*time.Minute, "-rerun: the Cache-Control max-age the fake index sends (pypi.org's Integrity API sends 10 minutes)")
 	fs.Float64Var(&cfg.rerunTarget, "rerun-target", 0.10, "-rerun: largest acceptable warm (within max-age) and --offline wall, as a fraction of the cold wall")
+	fs.BoolVar(&cfg.bytes, "bytes", false, "measure the bytes downloaded with and without a target environment (issue #11) on releases of many wheels instead")
+	fs.IntVar(&cfg.bytesPackages, "bytes-packages", 10, "packages of the -bytes index, each a release of "+strconv.Itoa(len(gridFilenames("p")))+" files")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits (-rerun: of the warm audit within max-age) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -135,7 +146,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("-hostile-target: %w", err)
 	}
 	switch {
-	case cfg.packages < 1:
+	case cfg.packages < 1 || cfg.bytesPackages < 1:
 		return cfg, errors.New("-packages: must be at least 1")
 	case cfg.files < 1:
 		return cfg, errors.New("-files: must be at least 1")

@@ -146,3 +146,23 @@ func TestHostileProvenance(t *testing.T) {
 		t.Errorf("DecodeProvenance at the cap: %v", err)
 	}
 }
+
+// TestGridFilenames: every file of the -bytes grid is a distribution of
+// its project, and the bench's target installs exactly one of them, which
+// is what runBytes checks the targeted audit downloaded.
+func TestGridFilenames(t *testing.T) {
+	var fits []string
+	for _, name := range gridFilenames("demo") {
+		d, err := pypi.ParseDistFilename(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if benchTarget.Supported(d) {
+			fits = append(fits, name)
+		}
+	}
+	want := []string{"demo-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"}
+	if diff := cmp.Diff(want, fits); diff != "" {
+		t.Errorf("files the target installs (-want +got):\n%s", diff)
+	}
+}

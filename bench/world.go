@@ -73,11 +73,18 @@ func newWorld(cfg config) (*world, error) {
 	rng := rand.NewChaCha8([32]byte{'p', 'y', 'v', 'e', 'r', 'i', 'f', 'y'})
 	for i := range cfg.packages {
 		project := fmt.Sprintf("bench%04d", i+1)
-		files := make([]pypitest.ModelFile, cfg.files)
+		names := make([]string, cfg.files)
+		for j := range names {
+			names[j] = benchFilename(project, j)
+		}
+		if cfg.filenames != nil {
+			names = cfg.filenames(project)
+		}
+		files := make([]pypitest.ModelFile, len(names))
 		for j := range files {
 			content := make([]byte, cfg.size)
 			_, _ = rng.Read(content) // ChaCha8.Read never fails
-			files[j] = pypitest.ModelFile{Filename: benchFilename(project, j), Content: content}
+			files[j] = pypitest.ModelFile{Filename: names[j], Content: content}
 		}
 		model.Projects[project] = map[string][]pypitest.ModelFile{"1.0": files}
 		for j := range files {

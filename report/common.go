@@ -11,6 +11,9 @@ const (
 	policyOK         = "ok"
 	policyViolation  = "VIOLATION"
 	policyIncomplete = "incomplete"
+	// policyNotApplicable: the requirement's marker is false for the
+	// target, so there is nothing to judge (issue #11).
+	policyNotApplicable = "not applicable"
 )
 
 // policyResult is a package's policy outcome: a violation (exit 1), fully
@@ -22,6 +25,8 @@ func policyResult(p Package) string {
 		return policyViolation
 	case p.OK:
 		return policyOK
+	case p.Applicable != nil && !*p.Applicable:
+		return policyNotApplicable
 	}
 	return policyIncomplete
 }
@@ -119,6 +124,9 @@ func publishers(p Package) []string {
 // the package, or the first problem when the evidence failed or is
 // incomplete, or when no attestation verified.
 func publisherCell(p Package) string {
+	if p.Applicable != nil && !*p.Applicable {
+		return "not checked"
+	}
 	probs := packageProblems(p)
 	pubs := publishers(p)
 	bad := p.Evidence == "failed" || p.Evidence == "error"
@@ -218,12 +226,15 @@ func summaryLine(s Summary) string {
 	if s.Error > 0 {
 		ev = append(ev, plural(s.Error, "error", "errors"))
 	}
+	if s.NotApplicable > 0 {
+		ev = append(ev, fmt.Sprintf("%d not applicable to the target", s.NotApplicable))
+	}
 	b.WriteString(": " + strings.Join(ev, ", "))
 	var pol []string
 	if s.Violations > 0 {
 		pol = append(pol, plural(s.Violations, "policy violation", "policy violations"))
 	}
-	if n := s.Packages - s.OK - s.Violations; n > 0 {
+	if n := s.Packages - s.OK - s.Violations - s.NotApplicable; n > 0 {
 		pol = append(pol, fmt.Sprintf("%d incomplete", n))
 	}
 	if len(pol) == 0 {
@@ -241,7 +252,24 @@ func summaryLine(s Summary) string {
 		n := s.FilesFromCache + s.FilesNotDownloaded
 		b.WriteString("; " + plural(n, "file's", "files'") + " bytes not fetched from the index this run (" + strings.Join(notFetched, ", ") + ")")
 	}
+	if s.FilesSkipped > 0 {
+		b.WriteString("; " + plural(s.FilesSkipped, "file", "files") + " skipped, not installed by the target")
+	}
 	return b.String()
+}
+
+// targetWords describes the target of an audit (issue #11):
+// "Python 3.12 (cp), platforms manylinux_2_28_x86_64"; "" for none.
+func targetWords(t *Target) string {
+	if t == nil {
+		return ""
+	}
+	s := fmt.Sprintf("Python %s (%s), %s %s", t.PythonVersion, t.Implementation,
+		map[bool]string{true: "platform", false: "platforms"}[len(t.Platforms) == 1], strings.Join(t.Platforms, ", "))
+	if len(t.ABIs) > 0 {
+		s += ", ABIs " + strings.Join(t.ABIs, ", ")
+	}
+	return s
 }
 
 func plural(n int, one, many string) string {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"time"
 
 	"github.com/pyverify/pyverify/verify"
@@ -24,8 +25,28 @@ type Document struct {
 	Packages      []Package `json:"packages"`
 	// Interrupted: the run was cancelled before every package was checked
 	// (an addition to SPEC §7; omitted when false).
-	Interrupted bool    `json:"interrupted,omitempty"`
-	Summary     Summary `json:"summary"`
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Target is the environment the audit was narrowed to (issue #11);
+	// absent when every file was checked.
+	Target  *Target `json:"target,omitempty"`
+	Summary Summary `json:"summary"`
+}
+
+// Target is the environment of --python-version, --platform,
+// --implementation and --abi (issue #11). ABIs are as given: empty means
+// the defaults pip derives.
+type Target struct {
+	PythonVersion  string   `json:"python_version"`
+	Platforms      []string `json:"platforms"`
+	Implementation string   `json:"implementation"`
+	ABIs           []string `json:"abis"`
+}
+
+// SkippedFile is a file of the release the target would not install, so
+// it was not checked, and why.
+type SkippedFile struct {
+	Filename string `json:"filename"`
+	Reason   string `json:"reason"`
 }
 
 // Tool names the program that wrote the document (SPEC §7 "tool").
@@ -62,6 +83,15 @@ type Package struct {
 	// Continuity compares the release's publishers with the project's
 	// previous attested release (issue #9); absent when not checked.
 	Continuity *Continuity `json:"continuity,omitempty"`
+	// Applicable says whether the requirement's marker holds for the
+	// target (issue #11); absent without a target, where markers are not
+	// evaluated. A package that is not applicable was not checked and
+	// does not affect the exit code; NotApplicableReason says why.
+	Applicable          *bool  `json:"applicable,omitempty"`
+	NotApplicableReason string `json:"not_applicable_reason,omitempty"`
+	// SkippedFiles are the release's files the target would not install
+	// (issue #11); absent when none were skipped.
+	SkippedFiles []SkippedFile `json:"skipped_files,omitempty"`
 }
 
 // Continuity is a release's publisher continuity (issue #9).
@@ -166,6 +196,11 @@ type Summary struct {
 	// were not fetched from the index this run (issue #8).
 	FilesFromCache     int `json:"files_from_cache"`
 	FilesNotDownloaded int `json:"files_not_downloaded"`
+	// NotApplicable counts the requirements whose marker is false for the
+	// target, FilesSkipped the files the target would not install (issue
+	// #11); both are omitted when zero.
+	NotApplicable int `json:"not_applicable,omitempty"`
+	FilesSkipped  int `json:"files_skipped,omitempty"`
 }
 
 // Meta is what the report needs to know about the running program rather
@@ -192,8 +227,23 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 	d.IndexURL = r.IndexURL
 	d.Policy = r.Policy
 	d.Interrupted = r.Interrupted
+	if t := r.Target; t != nil {
+		d.Target = &Target{PythonVersion: t.PythonVersion, Platforms: slices.Clone(t.Platforms), Implementation: t.Implementation,
+			ABIs: slices.Clone(t.ABIs)}
+		if d.Target.Implementation == "" {
+			d.Target.Implementation = "cp"
+		}
+		if d.Target.ABIs == nil {
+			d.Target.ABIs = []string{}
+		}
+	}
 	for _, p := range r.Packages {
-		d.Packages = append(d.Packages, fromPackage(p))
+		wp := fromPackage(p)
+		if r.Target != nil {
+			applicable := p.NotApplicable == ""
+			wp.Applicable = &applicable
+		}
+		d.Packages = append(d.Packages, wp)
 	}
 	c := *r
 	c.Packages = make([]verify.Package, len(r.Packages))
@@ -210,8 +260,11 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 		Error:      c.Summary.Errors,
 		OK:         c.Summary.OK,
 		Violations: c.Summary.Violations,
+		// Not-applicable packages are counted apart, never as errors.
+		NotApplicable: c.Summary.NotApplicable,
 	}
 	for _, p := range d.Packages {
+		d.Summary.FilesSkipped += len(p.SkippedFiles)
 		for _, f := range p.Files {
 			switch verify.Bytes(f.Bytes) {
 			case verify.BytesCache:
@@ -244,19 +297,23 @@ func evidenceOrError(e verify.Evidence) verify.Evidence {
 
 func fromPackage(p verify.Package) Package {
 	out := Package{
-		Name:         p.Name,
-		Version:      p.Version,
-		Requirement:  p.Requirement,
-		Source:       p.Source,
-		Marker:       p.Marker,
-		Evidence:     string(evidenceOrError(p.Evidence)),
-		OK:           p.OK,
-		Violation:    p.Violation,
-		PolicyEntry:  p.PolicyEntry,
-		PolicyReason: p.PolicyReason,
-		Problems:     fromProblems(p.Problems),
-		Notes:        p.Notes,
-		Files:        make([]File, 0, len(p.Files)),
+		Name:                p.Name,
+		Version:             p.Version,
+		Requirement:         p.Requirement,
+		Source:              p.Source,
+		Marker:              p.Marker,
+		Evidence:            string(evidenceOrError(p.Evidence)),
+		OK:                  p.OK,
+		Violation:           p.Violation,
+		PolicyEntry:         p.PolicyEntry,
+		PolicyReason:        p.PolicyReason,
+		Problems:            fromProblems(p.Problems),
+		Notes:               p.Notes,
+		Files:               make([]File, 0, len(p.Files)),
+		NotApplicableReason: p.NotApplicable,
+	}
+	for _, sf := range p.SkippedFiles {
+		out.SkippedFiles = append(out.SkippedFiles, SkippedFile{Filename: sf.Filename, Reason: sf.Reason})
 	}
 	for _, f := range p.Files {
 		out.Files = append(out.Files, fromFile(f))

@@ -8,7 +8,8 @@ import (
 )
 
 // Markers shown per verdict in the markdown table, so a CI step summary
-// reads at a glance (SPEC §7).
+// reads at a glance (SPEC §7). A package not applicable to the target has
+// no marker: it was not checked, and says so in words.
 var (
 	evidenceMarker = map[string]string{
 		"verified":  "✅",
@@ -30,6 +31,9 @@ var (
 func writeMarkdown(w io.Writer, d *Document) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "## pyverify report\n\n")
+	if tw := targetWords(d.Target); tw != "" {
+		fmt.Fprintf(b, "Target: %s\n\n", mdEscape(tw))
+	}
 	fmt.Fprintf(b, "**%s**\n", mdEscape(summaryLine(d.Summary)))
 	if len(d.Packages) > 0 {
 		fmt.Fprintf(b, "\n| Package | Version | Evidence | Publisher | Policy |\n")
@@ -66,6 +70,19 @@ func writeMarkdown(w io.Writer, d *Document) error {
 		}
 		for _, n := range p.Notes {
 			fmt.Fprintf(b, "- note: %s\n", mdEscape(n))
+		}
+	}
+	first = true
+	for _, p := range d.Packages {
+		if len(p.SkippedFiles) == 0 {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n### Files the target does not install\n\n")
+			first = false
+		}
+		for _, sf := range p.SkippedFiles {
+			fmt.Fprintf(b, "- %s: %s\n", mdEscape(sf.Filename), mdEscape(sf.Reason))
 		}
 	}
 	if err := b.Flush(); err != nil {

@@ -69,6 +69,9 @@ func policyColor(r string) string {
 // file, attestation and problem with an explanation of what to do.
 func writeText(w io.Writer, d *Document, o Options) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: o.Color}
+	if tw := targetWords(d.Target); tw != "" {
+		t.printf("Target: %s\n\n", oneLine(tw))
+	}
 	if o.Detail {
 		t.detail(d)
 	} else {
@@ -172,7 +175,11 @@ func (t *textWriter) markers(d *Document) {
 			t.printf("\n%s\n", t.paint(ansiBold, "Markers:"))
 			first = false
 		}
-		t.printf("  %s: %s\n", oneLine(packageLabel(p)), oneLine(p.Marker))
+		note := ""
+		if p.Applicable != nil && !*p.Applicable {
+			note = " (false for the target: not checked)"
+		}
+		t.printf("  %s: %s%s\n", oneLine(packageLabel(p)), oneLine(p.Marker), note)
 	}
 }
 
@@ -229,6 +236,7 @@ func (t *textWriter) detail(d *Document) {
 		}
 		t.field(2, "requirement", req)
 		t.field(2, "marker", p.Marker)
+		t.field(2, "not checked", p.NotApplicableReason)
 		t.field(2, "policy entry", p.PolicyEntry)
 		t.field(2, "policy reason", p.PolicyReason)
 		t.field(2, "continuity", continuityWords(p.Continuity))
@@ -256,6 +264,9 @@ func (t *textWriter) detail(d *Document) {
 				t.field(4, "attestations", noAttestations(f))
 			}
 			t.explained(4, p, fileProblems(f))
+		}
+		for _, sf := range p.SkippedFiles {
+			t.printf("  skipped %s: %s\n", oneLine(sf.Filename), oneLine(sf.Reason))
 		}
 	}
 }

@@ -45,6 +45,11 @@ type Options struct {
 	// FlagUnpinned reports requirements without ==/=== as not-pinned
 	// (audit); ad hoc lookups (check) leave it off.
 	FlagUnpinned bool
+	// Target narrows the audit to one environment (issue #11): only the
+	// files it could install are checked, and a requirement whose marker
+	// is false there is not applicable. nil = every file, markers not
+	// evaluated.
+	Target *pypi.Target
 	// Now is the clock for policy expiry; nil = time.Now.
 	Now func() time.Time
 	// OnProgress is called after each package finishes; it must be safe for
@@ -67,6 +72,10 @@ type Engine struct {
 	// slots keep them flowing and bound what a hostile index can make the
 	// run hold.
 	provenance *semaphore.Weighted
+	// env and tags are Options.Target's marker environment and tag set,
+	// computed once.
+	env  pypi.Environment
+	tags map[pypi.WheelTag]bool
 }
 
 // NewEngine returns an engine with o's defaults filled in.
@@ -80,8 +89,16 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
+	e := &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
 		provenance: semaphore.NewWeighted(int64(max(1, o.Concurrency/2)))}
+	if o.Target != nil {
+		e.env = o.Target.Environment()
+		e.tags = map[pypi.WheelTag]bool{}
+		for _, t := range o.Target.Tags() {
+			e.tags[t] = true
+		}
+	}
+	return e
 }
 
 // Audit checks every requirement against the index and the policy. It
@@ -130,7 +147,14 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 }
 
 func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
-	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs}
+	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs, Target: e.o.Target}
+	if !e.o.NoDownload {
+		for _, p := range pkgs {
+			for _, f := range p.Files {
+				r.DownloadSize += f.Size
+			}
+		}
+	}
 	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
 		r.IndexURL = c.BaseURL()
 	}
@@ -169,6 +193,11 @@ func newPackage(r pypi.Requirement) Package {
 // before it completed.
 func (e *Engine) unfinished(r pypi.Requirement, cause error) Package {
 	p := newPackage(r)
+	if why := e.notApplicable(r); why != "" {
+		// Nothing was to be checked: the marker is known false.
+		p.Evidence, p.NotApplicable = NotApplicable, why
+		return p
+	}
 	msg := fmt.Sprintf("%s: not checked: %v", p.Name, cause)
 	if cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
 		msg = p.Name + interruptedSuffix
@@ -201,6 +230,11 @@ func cutShort(p Package) bool {
 // auditOne runs SPEC §4 for one requirement.
 func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	p := newPackage(r)
+	if why := e.notApplicable(r); why != "" {
+		p.Evidence = NotApplicable
+		p.NotApplicable = why
+		return p
+	}
 	if r.Unsupported != "" {
 		p.Evidence = Error
 		p.Problems = append(p.Problems, Problem{Kind: UnsupportedRequirement,
@@ -265,6 +299,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
 	p.Problems = append(p.Problems, pinProblems...)
+	files, p.SkippedFiles = e.targetFiles(rel, files, foreign)
 	p.Files = make([]File, len(files))
 	var g errgroup.Group // bounded by the release's file count; requests by the client
 	for i, sel := range files {
@@ -298,6 +333,10 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	}
 	if len(pinProblems) > 0 || len(dups) > 0 {
 		p.Evidence = Failed
+	}
+	if p.Evidence == "" && len(p.SkippedFiles) > 0 {
+		p.Evidence = Error
+		p.Problems = append(p.Problems, noFileFits(r.Name, p.Version, e.o.Target, p.SkippedFiles))
 	}
 	if p.Evidence == "" {
 		p.Evidence = Error

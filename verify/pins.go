@@ -56,6 +56,9 @@ func PolicyPins(rep *Report) (pins []policy.Pin, skipped []string) {
 				}
 			}
 			pins = append(pins, pin)
+		case NotApplicable:
+			// Nothing was observed for the target (issue #11).
+			skipped = append(skipped, p.NotApplicable)
 		default:
 			skipped = append(skipped, fmt.Sprintf("%s: %s: %s", p.Name, p.Evidence, firstProblem(p)))
 		}

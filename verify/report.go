@@ -22,6 +22,10 @@ const (
 	Error Evidence = "error"
 	// Failed: contrary evidence; the file is not what it claims to be.
 	Failed Evidence = "failed"
+	// NotApplicable: the requirement's marker is false for the audit's
+	// target (issue #11), so nothing was checked; it is shown and does not
+	// affect the exit code. It is outside the order above.
+	NotApplicable Evidence = "not-applicable"
 )
 
 // rank orders evidence from best (0) to worst, as SPEC §5 lists it:
@@ -189,6 +193,12 @@ type Package struct {
 	// problems but must not go unsaid (pins that are not compared, pins
 	// dropped when lines were merged).
 	Notes []string
+	// NotApplicable says why the requirement does not apply to the target
+	// (its marker is false there); "" when it applies (issue #11).
+	NotApplicable string
+	// SkippedFiles are the release's files the target would not install,
+	// each with why; nil without a target.
+	SkippedFiles []SkippedFile
 	// Continuity compares the release's publishers with the project's
 	// earlier releases (issue #9); nil when the policy turned it off or
 	// the release was not reached.
@@ -204,6 +214,9 @@ type Summary struct {
 	Errors     int
 	OK         int
 	Violations int
+	// NotApplicable counts requirements whose marker is false for the
+	// target; they are neither errors nor OK.
+	NotApplicable int
 }
 
 // Report is the result of an audit, check or verify run: every requested
@@ -217,6 +230,12 @@ type Report struct {
 	// package was checked; the unfinished ones are error.
 	Interrupted bool
 	Unfinished  int // packages not checked because of the interruption
+	// Target is the environment the audit was narrowed to; nil = none.
+	Target *pypi.Target
+	// DownloadSize is the sum of the declared sizes of the files whose
+	// bytes the run set out to hash (0 with --no-download), so that the
+	// command can say when an audit without a target is large.
+	DownloadSize int64
 }
 
 // Summarize recomputes r.Summary from r.Packages.
@@ -230,6 +249,8 @@ func (r *Report) Summarize() {
 			s.HashOnly++
 		case Failed:
 			s.Failed++
+		case NotApplicable:
+			s.NotApplicable++
 		default:
 			s.Errors++
 		}

@@ -14,6 +14,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	var (
 		files      []string
 		noDownload bool
+		tf         targetFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "audit [-r FILE]... [REQ]...",
@@ -21,6 +22,10 @@ func newAuditCmd(a *app) *cobra.Command {
 		Example: `  pyverify audit -r requirements.txt
   pyverify audit -r requirements.txt --format sarif -o pyverify.sarif`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			target, err := tf.target(cmd)
+			if err != nil {
+				return err
+			}
 			if len(files) == 0 && len(args) == 0 {
 				return usageError(cmd, errors.New("nothing to audit: "+hintAudit))
 			}
@@ -42,7 +47,9 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
+			o.Target = target
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			a.noteLargeDownload(rep)
 			if err := a.render(rep, false); err != nil {
 				return err
 			}
@@ -50,6 +57,7 @@ func newAuditCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "audit requirements `FILE` (repeatable)")
+	addTargetFlags(cmd, &tf)
 	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
 	return cmd
 }

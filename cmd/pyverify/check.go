@@ -9,12 +9,19 @@ import (
 )
 
 func newCheckCmd(a *app) *cobra.Command {
-	var noDownload bool
+	var (
+		noDownload bool
+		tf         targetFlags
+	)
 	cmd := &cobra.Command{
 		Use:     "check NAME[==VERSION]...",
 		Short:   "Look packages up: who published them, and can they be trusted (no version = the latest release)",
 		Example: `  pyverify check sigstore==3.6.1 requests`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			target, err := tf.target(cmd)
+			if err != nil {
+				return err
+			}
 			if len(args) == 0 {
 				return usageError(cmd, errors.New("nothing to check: "+hintCheck))
 			}
@@ -32,7 +39,9 @@ func newCheckCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			o.NoDownload = noDownload
+			o.Target = target
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			a.noteLargeDownload(rep)
 			// A lookup explains each package in full.
 			if err := a.render(rep, true); err != nil {
 				return err
@@ -40,6 +49,7 @@ func newCheckCmd(a *app) *cobra.Command {
 			return exitFor(rep)
 		},
 	}
+	addTargetFlags(cmd, &tf)
 	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
 	a.bindPinFlags(cmd)
 	return cmd

@@ -30,7 +30,9 @@ func exitFor(r *verify.Report) error {
 		return &interruptError{total: len(r.Packages), unfinished: r.Unfinished}
 	case r.Summary.Violations > 0:
 		return &exitError{exitViolation}
-	case r.Summary.Errors > 0 || r.Summary.OK < r.Summary.Packages:
+	// A requirement not applicable to the target (issue #11) was not
+	// checked on purpose: it neither passes nor makes the run incomplete.
+	case r.Summary.Errors > 0 || r.Summary.OK+r.Summary.NotApplicable < r.Summary.Packages:
 		return &exitError{exitIncomplete}
 	}
 	return nil

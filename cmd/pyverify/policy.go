@@ -23,7 +23,10 @@ func newPolicyCmd(a *app) *cobra.Command {
 }
 
 func newPolicyInitCmd(a *app) *cobra.Command {
-	var files []string
+	var (
+		files []string
+		tf    targetFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "init [-r FILE]... [REQ]...",
 		Short: "Print a policy pinning the publishers observed now (trust on first use)",
@@ -38,6 +41,10 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 		Example: `  pyverify policy init -r requirements.txt > pyverify.toml
   pyverify audit -r requirements.txt --policy pyverify.toml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			target, err := tf.target(cmd)
+			if err != nil {
+				return err
+			}
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
@@ -56,7 +63,9 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 				return err
 			}
 			o := a.engineOptions(d, c)
+			o.Target = target
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			a.noteLargeDownload(rep)
 			if ctx := cmd.Context(); ctx.Err() != nil {
 				// Half an observation would pin half the packages: write nothing.
 				fmt.Fprintf(a.stderr, "pyverify: interrupted%s: no policy written\n", signalSuffix(ctx))
@@ -97,6 +106,7 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 			return err
 		},
 	}
+	addTargetFlags(cmd, &tf)
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
 	// The output is a policy, not a report, and it is observed with the
 	// built-in default: an existing policy must not decide what it pins.

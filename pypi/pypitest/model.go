@@ -33,6 +33,9 @@ type ModelFile struct {
 	Provenance []byte    // if non-nil, provenance served verbatim (wins over Publisher)
 	Status     int       // if non-zero, the HTTP status answered for the download
 	UploadTime time.Time // upload_time_iso_8601; zero means DefaultUploadTime
+	// RequiresPython is the file's requires_python (the
+	// "<file>.requires-python" sidecar); "" serves null.
+	RequiresPython string
 }
 
 // Model is an index as Go values, for unit tests.
@@ -52,7 +55,7 @@ type Model struct {
 var DefaultUploadTime = time.Date(2024, 11, 6, 22, 37, 9, 0, time.UTC)
 
 // sidecar suffixes of the directory layout (STYLE §6).
-var sidecars = []string{".served", ".publisher", ".provenance", ".status"}
+var sidecars = []string{".served", ".publisher", ".provenance", ".status", ".requires-python"}
 
 // loadProjectDir reads dir/<project>/<version>/<file> for one project
 // directory into the Model shape: versions → files, and yanked reasons.
@@ -97,6 +100,11 @@ func loadProjectDir(dir string) (map[string][]ModelFile, map[string]string, erro
 			if mf.Provenance, err = readOptional(filepath.Join(vdir, name+".provenance")); err != nil {
 				return nil, nil, err
 			}
+			rp, err := readOptional(filepath.Join(vdir, name+".requires-python"))
+			if err != nil {
+				return nil, nil, err
+			}
+			mf.RequiresPython = strings.TrimSpace(string(rp))
 			st, err := readOptional(filepath.Join(vdir, name+".status"))
 			if err != nil {
 				return nil, nil, err

@@ -533,15 +533,20 @@ func (s *Server) files(p *project, version string) []jsonFile {
 		if ut.IsZero() {
 			ut = DefaultUploadTime
 		}
+		var requires *string
+		if f.RequiresPython != "" {
+			requires = &f.RequiresPython
+		}
 		out = append(out, jsonFile{
-			Filename:     f.Filename,
-			URL:          s.URL() + "/files/" + url.PathEscape(p.name) + "/" + url.PathEscape(version) + "/" + url.PathEscape(f.Filename),
-			PackageType:  packageType(f.Filename),
-			Size:         len(f.Content),
-			Digests:      map[string]string{"sha256": hex.EncodeToString(sum[:])},
-			Yanked:       yanked,
-			YankedReason: rp,
-			UploadTime:   ut.UTC().Format("2006-01-02T15:04:05.000000Z"),
+			RequiresPython: requires,
+			Filename:       f.Filename,
+			URL:            s.URL() + "/files/" + url.PathEscape(p.name) + "/" + url.PathEscape(version) + "/" + url.PathEscape(f.Filename),
+			PackageType:    packageType(f.Filename),
+			Size:           len(f.Content),
+			Digests:        map[string]string{"sha256": hex.EncodeToString(sum[:])},
+			Yanked:         yanked,
+			YankedReason:   rp,
+			UploadTime:     ut.UTC().Format("2006-01-02T15:04:05.000000Z"),
 		})
 	}
 	return out
