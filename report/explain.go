@@ -60,6 +60,9 @@ var explanations = map[string]string{
 	"publisher-changed": "this release is attested by a publisher the previous attested release did not name: the " +
 		"project moved, or its publishing was hijacked; confirm with the project, then pin the new publisher in " +
 		"the policy (publishers = [...])",
+	"unlisted-dependency": "the release depends, in the target environment, on a project the audit did not check (or " +
+		"only at a version that does not satisfy it), so what an installer adds was never verified: lock the " +
+		"dependencies with uv or pip and audit the lock, or set require-complete = false to accept it",
 }
 
 // Explain returns what a problem kind of SPEC §5 means and what to do
@@ -93,6 +96,7 @@ var titles = map[string]string{
 	"publisher-inconsistent":  "The release's files name different publishers",
 	"provenance-regressed":    "An earlier release was attested; this file is not",
 	"publisher-changed":       "The publisher differs from the previous attested release",
+	"unlisted-dependency":     "A dependency of the release is not audited",
 }
 
 // contraryEvidence are the kinds that mean a file is not what it claims to

@@ -77,6 +77,10 @@ const (
 	// (another project's or release's document or files, or one filename
 	// listed twice). Contrary evidence (issue #8).
 	IndexMismatch ProblemKind = "index-mismatch"
+	// UnlistedDependency: a dependency the release declares for the
+	// target is not audited, or not at a version that satisfies it (issue
+	// #11); policy require-complete decides whether it is incomplete.
+	UnlistedDependency ProblemKind = "unlisted-dependency"
 )
 
 // ProblemKinds lists every kind, in SPEC §5's order (for SARIF rules and
@@ -87,6 +91,7 @@ var ProblemKinds = []ProblemKind{
 	PublisherNotAllowed, MissingAttestation, UnknownPredicate, Yanked,
 	NotPinned, NotFound, UnsupportedRequirement, IndexError, Network,
 	PolicyExpired, IndexMismatch, PublisherInconsistent, ProvenanceRegressed, PublisherChanged,
+	UnlistedDependency,
 }
 
 // Problem is one piece of evidence against a file or package, or one reason
