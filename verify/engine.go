@@ -55,6 +55,13 @@ type Options struct {
 	// must be in the audited set (issue #11, policy require-complete). nil
 	// = dependencies are not examined.
 	ClosureEnv *pypi.Environment
+	// Keep, when set, is given the bytes of every file the engine
+	// downloads and hashes (from the index or the cache), as they are
+	// hashed, so that exactly the checked bytes can be kept (pyverify
+	// download); the engine closes the writer when the download ends. A
+	// file whose writer cannot be had or written is error. Unused with
+	// NoDownload.
+	Keep func(project, version string, f pypi.File) (io.WriteCloser, error)
 }
 
 // Engine runs the checks of SPEC §4 for many packages concurrently.
@@ -516,7 +523,7 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 			ev    Evidence
 			probs []Problem
 		)
-		out.Bytes, ev, probs = e.download(ctx, f)
+		out.Bytes, ev, probs = e.download(ctx, project, version, f)
 		out.Evidence = Worst(out.Evidence, ev)
 		out.Problems = append(out.Problems, probs...)
 	}
@@ -536,9 +543,29 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 // download streams f through sha256 and compares it with the index's
 // digest. It returns where the hashed bytes came from, and "" when they
 // match, else the evidence and why.
-func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []Problem) {
+func (e *Engine) download(ctx context.Context, project, version string, f pypi.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
-	got, err := e.o.Index.Download(ctx, f, w)
+	if e.o.Keep == nil {
+		return e.fetch(ctx, f, w, w)
+	}
+	kw, err := e.o.Keep(project, version, f)
+	if err != nil {
+		return BytesNotDownloaded, Error, []Problem{{Kind: IndexError,
+			Message: fmt.Sprintf("%s: cannot keep the file: %v", f.Filename, err)}}
+	}
+	// io.MultiWriter has no Reset method, so the client hashes a cached
+	// copy before writing it: damaged cache bytes never reach kw.
+	src, ev, probs := e.fetch(ctx, f, w, io.MultiWriter(w, kw))
+	if err := kw.Close(); err != nil && ev == "" {
+		return src, Error, []Problem{{Kind: IndexError, Message: fmt.Sprintf("%s: cannot keep the file: %v", f.Filename, err)}}
+	}
+	return src, ev, probs
+}
+
+// fetch downloads f into dst, which includes the hashing writer w, and
+// judges the digest.
+func (e *Engine) fetch(ctx context.Context, f pypi.File, w *hashingWriter, dst io.Writer) (Bytes, Evidence, []Problem) {
+	got, err := e.o.Index.Download(ctx, f, dst)
 	src := BytesDownloaded
 	if got.FromCache {
 		src = BytesCache
