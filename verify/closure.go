@@ -69,15 +69,17 @@ func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release)
 // where nothing was examined.
 func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pending) []*policy.Closure {
 	env := *e.o.ClosureEnv
-	audited := map[string][]int{} // PEP 503 name → indexes of packages with a version
+	// Every package requested for the target counts as listed, also one
+	// that failed or could not be checked: its own problems say so.
+	audited := map[string][]int{} // PEP 503 name → indexes into pkgs
 	extras := map[string][]string{}
 	for i, p := range pkgs {
-		if p.Version == "" || pend[i] == nil || !pend[i].marker.EvaluateExtras(env, nil) {
+		if !reqs[i].ParsedMarker.EvaluateExtras(env, nil) {
 			continue
 		}
 		n := pypi.NormalizeName(p.Name)
 		audited[n] = append(audited[n], i)
-		extras[n] = addExtras(extras[n], pend[i].extras)
+		extras[n] = addExtras(extras[n], reqs[i].Extras)
 	}
 	applies := func(i int, d pypi.Requirement) bool {
 		return d.ParsedMarker.EvaluateExtras(env, extras[pypi.NormalizeName(pkgs[i].Name)])
@@ -114,7 +116,9 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 			var seen []string
 			ok := false
 			for _, j := range audited[pypi.NormalizeName(d.Name)] {
-				if d.Specifier.ContainsString(pkgs[j].Version, true) {
+				// No version: the listing could not be resolved (or is a
+				// URL); its own error stands for it.
+				if pkgs[j].Version == "" || d.Specifier.ContainsString(pkgs[j].Version, true) {
 					ok = true
 					break
 				}

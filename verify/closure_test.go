@@ -119,6 +119,18 @@ func TestAuditClosure(t *testing.T) {
 				Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; not in requirements.txt, so not audited: lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock (require-complete = false, pyverify.toml:1)"}}}},
 		},
 		{
+			name: "a listed dependency that fails or is not found still counts as listed",
+			env:  closureEnv,
+			reqs: []string{"requests==2.32.3", "urllib3==9.9", "idna>=99"},
+			want: map[string]outcome{
+				"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+					Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; requirements.txt has urllib3 9.9, which does not satisfy it, so what an installer picks is not what was audited" + hint}}},
+				"urllib3": {Problems: []verify.Problem{{Kind: verify.NotFound,
+					Message: "urllib3 9.9: the index has no such project or release (not found: GET URL/pypi/urllib3/9.9/json: HTTP 404 Not Found); the index has 2 versions of urllib3: 1.26.0, 3.0.0"}}},
+				"idna": {Problems: []verify.Problem{{Kind: verify.NotFound, Message: `idna>=99: no release of idna satisfies ">=99"`}}},
+			},
+		},
+		{
 			name: "no wheel: the JSON API's requires_dist",
 			env:  closureEnv,
 			reqs: []string{"sdistonly==1.0"},
