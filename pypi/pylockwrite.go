@@ -23,8 +23,10 @@ type LockPackage struct {
 	Name    string // project name; written PEP 503 normalised in the lock
 	Version string
 	Marker  string // the requirement's marker, "" for none
-	Sdist   *LockFile
-	Wheels  []LockFile
+	// RequiresPython is the package's requires-python, "" when unknown.
+	RequiresPython string
+	Sdist          *LockFile
+	Wheels         []LockFile
 	// AttestationIdentities are the Trusted Publishers the files were
 	// verified to come from; a later audit of the lock holds the files to
 	// them (PEP 751 [[packages.attestation-identities]]).
@@ -60,6 +62,9 @@ func WritePylock(w io.Writer, l *Lock) error {
 		fmt.Fprintf(b, "\n[[packages]]\nname = %s\nversion = %s\n", tomlString(NormalizeName(p.Name)), tomlString(p.Version))
 		if p.Marker != "" {
 			fmt.Fprintf(b, "marker = %s\n", tomlString(p.Marker))
+		}
+		if p.RequiresPython != "" {
+			fmt.Fprintf(b, "requires-python = %s\n", tomlString(p.RequiresPython))
 		}
 		if p.Sdist != nil {
 			fmt.Fprintf(b, "sdist = %s\n", file(*p.Sdist))

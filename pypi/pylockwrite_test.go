@@ -21,7 +21,7 @@ func TestWritePylockRoundTrip(t *testing.T) {
 	h := func(c string) string { return strings.Repeat(c, 64) }
 	lock := &pypi.Lock{CreatedBy: "pyverify 1.0", Packages: []pypi.LockPackage{
 		{
-			Name: "Demo_Pkg", Version: "1.0", Marker: `sys_platform == "linux" and python_version >= '3.9'`,
+			Name: "Demo_Pkg", Version: "1.0", Marker: `sys_platform == "linux" and python_version >= '3.9'`, RequiresPython: ">=3.9",
 			Sdist: &pypi.LockFile{Name: "demo_pkg-1.0.tar.gz", URL: `https://example.org/a"b\c/demo_pkg-1.0.tar.gz`, Size: 5, SHA256: h("a")},
 			Wheels: []pypi.LockFile{
 				{Name: "demo_pkg-1.0-py3-none-any.whl", URL: "https://example.org/demo_pkg-1.0-py3-none-any.whl", Size: 7, SHA256: h("b")},

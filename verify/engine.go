@@ -505,7 +505,7 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // the streamed download run in parallel, then the attestations are
 // verified.
 func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
-	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), Bytes: BytesNotDownloaded}
+	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
 	if !validSHA256(out.SHA256) {
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,

@@ -87,7 +87,8 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("%s %s (%s)", p.Name, p.Version, why))
 			continue
 		}
-		lp := pypi.LockPackage{Name: p.Name, Version: p.Version, Marker: p.Marker, AttestationIdentities: lockIdentities(p.Files)}
+		lp := pypi.LockPackage{Name: p.Name, Version: p.Version, Marker: p.Marker, RequiresPython: requiresPython(p.Files),
+			AttestationIdentities: lockIdentities(p.Files)}
 		for _, f := range p.Files {
 			k := storeKey{pypi.NormalizeName(p.Name), p.Version, f.Filename}
 			if !done[k] {
@@ -178,6 +179,21 @@ func (s *Store) Discard() {
 		}
 		delete(s.temps, k)
 	}
+}
+
+// requiresPython is the files' requires_python when they all say the
+// same, else "" (unknown, as PEP 751 allows).
+func requiresPython(files []File) string {
+	if len(files) == 0 {
+		return ""
+	}
+	rp := files[0].RequiresPython
+	for _, f := range files[1:] {
+		if f.RequiresPython != rp {
+			return ""
+		}
+	}
+	return rp
 }
 
 // lockIdentities are the publishers of the files' verified attestations,
