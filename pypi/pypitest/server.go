@@ -71,7 +71,10 @@ type faultEntry struct {
 // <project>/<version>/<file> (STYLE §6): <file>.served holds bytes served
 // instead (tampering); <file>.publisher is a publisher spec turned into
 // provenance by mint; <file>.provenance is provenance served verbatim;
-// <file>.status is the HTTP status answered for the download; a file named
+// <file>.status is the HTTP status answered for the download;
+// <file>.metadata is its PEP 658 metadata file (a wheel that is a real zip
+// serves its own dist-info METADATA) and <file>.metadata.served the bytes
+// served instead of it; a file named
 // "yanked" in a version directory yanks the release, its content being the
 // reason. The directory is read at request time, so a test may change it
 // between requests. mint may be nil when no file has a publisher.
