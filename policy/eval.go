@@ -48,6 +48,36 @@ type Evidence struct {
 	// for the package; LockedBy names the lock (and line) for messages.
 	Locked   []pypi.Publisher
 	LockedBy string
+	// Closure is what was established about the release's dependencies
+	// (issue #11); nil when they were not examined (no target).
+	Closure *Closure
+}
+
+// Closure is the dependency-closure fact verify records for a release:
+// which of its declared dependencies, for the target environment and the
+// requested extras, the audit did not cover.
+type Closure struct {
+	// Release names the release in messages, e.g. "requests 2.32.3".
+	Release string
+	// Inputs names what was audited, e.g. "requirements.txt", in messages.
+	Inputs string
+	// Unlisted are the dependencies not covered.
+	Unlisted []Dependency
+	// Unknown says why the dependencies could not be read (metadata
+	// unavailable); "" when they were.
+	Unknown string
+}
+
+// Dependency is one declared dependency the audit did not cover.
+type Dependency struct {
+	// Name is the dependency's project name as declared.
+	Name string
+	// Requirement is the dependency as declared, without its marker, e.g.
+	// "urllib3<3,>=1.21.1".
+	Requirement string
+	// Audited is the version of that project the audit checked, which does
+	// not satisfy Requirement; "" when the project was not audited at all.
+	Audited string
 }
 
 // ContinuityStatus is how a release's publishers compare with the
@@ -170,8 +200,13 @@ const (
 	ProvenanceRegressed   ViolationKind = "provenance-regressed"
 	PublisherChanged      ViolationKind = "publisher-changed"
 	// IndexError: a check the policy asks for could not be made (the
-	// project's history for continuity): the package is incomplete.
+	// project's history for continuity, the dependencies for
+	// require-complete): the package is incomplete.
 	IndexError ViolationKind = "index-error"
+	// UnlistedDependency: a dependency of the release is not in the
+	// audited set, or only at a version that does not satisfy it (issue
+	// #11): incomplete under require-complete, else a note.
+	UnlistedDependency ViolationKind = "unlisted-dependency"
 )
 
 // Violation is one reason the policy gives about a package. Message names
@@ -305,7 +340,38 @@ func (p *Policy) Evaluate(e Evidence, now time.Time) Decision {
 	} else {
 		d.Notes = notes
 	}
+	if gaps := p.closureGaps(e.Closure); p.RequireComplete {
+		d.Incomplete = append(d.Incomplete, gaps...)
+	} else {
+		d.Notes = append(d.Notes, gaps...)
+	}
 	return d
+}
+
+// lockHint is how to close a gap in the closure: resolving is the
+// installers' job, pyverify audits what they lock.
+const lockHint = "lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock"
+
+// closureGaps words the dependencies the audit did not cover (issue #11).
+func (p *Policy) closureGaps(c *Closure) []Violation {
+	if c == nil {
+		return nil
+	}
+	rule := fmt.Sprintf("require-complete = %t, %s", p.RequireComplete, p.location(p.completeLine))
+	var out []Violation
+	if c.Unknown != "" {
+		out = append(out, Violation{IndexError, fmt.Sprintf(
+			"%s: its dependencies could not be read (%s), so whether the audit covers them is unknown (%s)", c.Release, c.Unknown, rule)})
+	}
+	for _, dep := range c.Unlisted {
+		msg := fmt.Sprintf("%s requires %s; not in %s, so not audited", c.Release, dep.Requirement, c.Inputs)
+		if dep.Audited != "" {
+			msg = fmt.Sprintf("%s requires %s; %s has %s %s, which does not satisfy it, so what an installer picks is not what was audited",
+				c.Release, dep.Requirement, c.Inputs, dep.Name, dep.Audited)
+		}
+		out = append(out, Violation{UnlistedDependency, fmt.Sprintf("%s: %s (%s)", msg, lockHint, rule)})
+	}
+	return out
 }
 
 // allowedBy reports whether any identity matches any allowed publisher.

@@ -506,7 +506,7 @@ func (d *decoder) err() error {
 }
 
 var (
-	topKeys   = []string{"require", "deny-yanked", "require-pinned", "continuity", "packages"}
+	topKeys   = []string{"require", "deny-yanked", "require-pinned", "continuity", "require-complete", "packages"}
 	entryKeys = []string{"require", "publishers", "continuity", "reason", "expires"}
 	// pubFields are the publisher keys besides "kind", in display order.
 	pubFields = []string{"repository", "workflow", "environment", "email", "ref", "runner"}
@@ -536,7 +536,7 @@ const (
 // policy decodes the top-level table t (the whole pyverify.toml, or
 // [tool.pyverify]); prefix is how keys under t are named in messages.
 func (d *decoder) policy(t *tvalue, prefix string) *Policy {
-	p := &Policy{Source: d.file, Require: Hash, Continuity: true, prefix: prefix}
+	p := &Policy{Source: d.file, Require: Hash, Continuity: true, RequireComplete: true, prefix: prefix}
 	for _, name := range t.names {
 		v := t.fields[name]
 		var err error
@@ -553,6 +553,9 @@ func (d *decoder) policy(t *tvalue, prefix string) *Policy {
 		case "continuity":
 			p.Continuity, err = d.boolean(v, prefix+name)
 			p.continuityLine = v.key.line
+		case "require-complete":
+			p.RequireComplete, err = d.boolean(v, prefix+name)
+			p.completeLine = v.key.line
 		case "packages":
 			p.Entries = d.packages(v, prefix)
 		default:

@@ -48,15 +48,16 @@ func TestParse(t *testing.T) {
 		{
 			name: "empty file is the default policy from that file",
 			src:  "",
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true},
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, RequireComplete: true},
 		},
 		{
 			name: "SPEC §6 example",
 			src:  specExample,
 			want: &policy.Policy{
-				Source:     "pyverify.toml",
-				Require:    policy.Hash,
-				Continuity: true,
+				Source:          "pyverify.toml",
+				Require:         policy.Hash,
+				Continuity:      true,
+				RequireComplete: true,
 				Entries: []policy.Entry{
 					{Pattern: "sigstore", Require: policy.Attestation, Line: 5, Publishers: []policy.Publisher{
 						{Kind: "GitHub", Repository: "sigstore/sigstore-python", Workflow: "release.yml"},
@@ -72,13 +73,13 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "top-level switches",
-			src:  "require = \"attestation\"\ndeny-yanked = true\nrequire-pinned = true\n",
+			src:  "require = \"attestation\"\ndeny-yanked = true\nrequire-pinned = true\nrequire-complete = false\n",
 			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Attestation, Continuity: true, DenyYanked: true, RequirePinned: true},
 		},
 		{
 			name: "names are normalised",
 			src:  "[packages.Foo_Bar]\nrequire = \"hash\"\n[packages.\"Google.*\"]\nrequire = \"hash\"\n",
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, Entries: []policy.Entry{
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, Entries: []policy.Entry{
 				{Pattern: "foo-bar", Require: policy.Hash, Line: 1},
 				{Pattern: "google-*", Require: policy.Hash, Line: 3},
 			}},
@@ -98,7 +99,7 @@ runner = "github-hosted"
 kind = "Google"
 email = "*@demo.iam.gserviceaccount.com"
 `,
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, Entries: []policy.Entry{
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, Entries: []policy.Entry{
 				{Pattern: "demo", Line: 1, Expires: time.Date(2026, 1, 2, 2, 4, 5, 0, time.UTC), Publishers: []policy.Publisher{
 					{Kind: "GitHub", Repository: "Org/demo", Workflow: "release.yml", Environment: "pypi", Ref: "refs/tags/v*", Runner: "github-hosted"},
 					{Kind: "Google", Email: "*@demo.iam.gserviceaccount.com"},
@@ -108,14 +109,14 @@ email = "*@demo.iam.gserviceaccount.com"
 		{
 			name: "dotted keys and a local date-time",
 			src:  "packages.demo.require = \"attestation\"\npackages.demo.expires = 2026-01-02 03:04:05\n",
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, Entries: []policy.Entry{
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, Entries: []policy.Entry{
 				{Pattern: "demo", Require: policy.Attestation, Line: 1, Expires: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
 			}},
 		},
 		{
 			name: "ActiveState",
 			src:  "[packages.x]\npublishers = [{ kind = \"ActiveState\", repository = \"org/project\" }]\n",
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, Entries: []policy.Entry{
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, Entries: []policy.Entry{
 				{Pattern: "x", Line: 1, Publishers: []policy.Publisher{{Kind: "ActiveState", Repository: "org/project"}}},
 			}},
 		},
@@ -144,7 +145,7 @@ func TestParseErrors(t *testing.T) {
 		{"TOML syntax", "require = \"hash\n", `pyverify.toml:1:16: basic strings cannot have new lines`},
 		{"duplicate key", "require = \"hash\"\nrequire = \"hash\"\n", `pyverify.toml:2:1: key require is already defined`},
 		{"misspelt top-level key", "require = \"hash\"\n  requre = \"attestation\"\n", `pyverify.toml:2:3: unknown key "requre" (did you mean "require"?)`},
-		{"unknown top-level key without hint", "colour = 1\n", `pyverify.toml:1:1: unknown key "colour" (known keys: require, deny-yanked, require-pinned, continuity, packages)`},
+		{"unknown top-level key without hint", "colour = 1\n", `pyverify.toml:1:1: unknown key "colour" (known keys: require, deny-yanked, require-pinned, continuity, require-complete, packages)`},
 		{"require wrong type", "require = true\n", `pyverify.toml:1:11: require must be a string, not a boolean`},
 		{"require bad value", "require = \"attestations\"\n", `pyverify.toml:1:11: require must be "hash" or "attestation", not "attestations" (did you mean "attestation"?)`},
 		{"deny-yanked wrong type", "deny-yanked = \"yes\"\n", `pyverify.toml:1:15: deny-yanked must be true or false, not a string`},
@@ -222,7 +223,7 @@ func TestParsePyproject(t *testing.T) {
 			name:      "tool.pyverify",
 			src:       "[project]\nname = \"demo\"\n\n[tool.pyverify]\nrequire = \"attestation\"\n\n[tool.pyverify.packages.legacy]\nrequire = \"hash\"\n",
 			wantFound: true,
-			want: &policy.Policy{Source: "pyproject.toml", Require: policy.Attestation, Continuity: true, Entries: []policy.Entry{
+			want: &policy.Policy{Source: "pyproject.toml", Require: policy.Attestation, Continuity: true, RequireComplete: true, Entries: []policy.Entry{
 				{Pattern: "legacy", Require: policy.Hash, Line: 7},
 			}},
 		},
@@ -286,22 +287,22 @@ func TestDiscover(t *testing.T) {
 		{
 			name: "nothing: built-in default",
 			fsys: fstest.MapFS{},
-			want: &policy.Policy{Source: "built-in default", Require: policy.Hash, Continuity: true},
+			want: &policy.Policy{Source: "built-in default", Require: policy.Hash, Continuity: true, RequireComplete: true},
 		},
 		{
 			name: "pyverify.toml first",
 			fsys: fstest.MapFS{"pyverify.toml": {Data: []byte(own)}, "pyproject.toml": {Data: []byte(pyproject)}},
-			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Attestation, Continuity: true},
+			want: &policy.Policy{Source: "pyverify.toml", Require: policy.Attestation, Continuity: true, RequireComplete: true},
 		},
 		{
 			name: "then pyproject.toml",
 			fsys: fstest.MapFS{"pyproject.toml": {Data: []byte(pyproject)}},
-			want: &policy.Policy{Source: "pyproject.toml", Require: policy.Hash, Continuity: true, RequirePinned: true},
+			want: &policy.Policy{Source: "pyproject.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, RequirePinned: true},
 		},
 		{
 			name: "pyproject.toml without the table: built-in default",
 			fsys: fstest.MapFS{"pyproject.toml": {Data: []byte("[project]\nname = \"x\"\n")}},
-			want: &policy.Policy{Source: "built-in default", Require: policy.Hash, Continuity: true},
+			want: &policy.Policy{Source: "built-in default", Require: policy.Hash, Continuity: true, RequireComplete: true},
 		},
 		{
 			name:    "a broken pyverify.toml is an error, not a fall-through",
@@ -350,8 +351,8 @@ func TestLoad(t *testing.T) {
 		want    *policy.Policy
 		wantErr string
 	}{
-		{"any name is a pyverify.toml", "ci/strict.toml", &policy.Policy{Source: "ci/strict.toml", Require: policy.Attestation, Continuity: true}, ""},
-		{"pyproject.toml by base name", "sub/pyproject.toml", &policy.Policy{Source: "sub/pyproject.toml", Require: policy.Hash, Continuity: true, DenyYanked: true}, ""},
+		{"any name is a pyverify.toml", "ci/strict.toml", &policy.Policy{Source: "ci/strict.toml", Require: policy.Attestation, Continuity: true, RequireComplete: true}, ""},
+		{"pyproject.toml by base name", "sub/pyproject.toml", &policy.Policy{Source: "sub/pyproject.toml", Require: policy.Hash, Continuity: true, RequireComplete: true, DenyYanked: true}, ""},
 		{"pyproject.toml without the table", "pyproject.toml", nil, "pyproject.toml:1:1: no [tool.pyverify] table"},
 		{"missing file", "nope.toml", nil, "read policy: open nope.toml: file does not exist"},
 	}

@@ -63,7 +63,10 @@ func (p *Policy) Pin(o PinOptions) (*Policy, error) {
 		Require:       p.Require,
 		DenyYanked:    p.DenyYanked,
 		RequirePinned: p.RequirePinned,
-		Entries:       []Entry{{Pattern: "*", Require: Attestation, Publishers: []Publisher{pub}, key: src}},
+		// The pin replaces who may publish; what must be audited stays.
+		RequireComplete: p.RequireComplete,
+		completeLine:    p.completeLine,
+		Entries:         []Entry{{Pattern: "*", Require: Attestation, Publishers: []Publisher{pub}, key: src}},
 	}
 	return out, nil
 }

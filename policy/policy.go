@@ -54,6 +54,10 @@ type Policy struct {
 	// previous attested release had attested that kind of file, or a
 	// publisher the previous attested release did not name.
 	Continuity bool
+	// RequireComplete makes a package whose dependencies are not all
+	// audited incomplete (`require-complete`, default true; issue #11);
+	// false reports them as notes.
+	RequireComplete bool
 	// Entries are the [packages.*] tables in file order.
 	Entries []Entry
 
@@ -61,6 +65,7 @@ type Policy struct {
 	yankedLine     int    // line of deny-yanked
 	pinnedLine     int    // line of require-pinned
 	continuityLine int    // line of continuity
+	completeLine   int    // line of require-complete
 	prefix         string // "tool.pyverify." in pyproject.toml, else ""
 }
 
@@ -114,7 +119,7 @@ type Publisher struct {
 // Default returns the built-in policy used when no file is found (SPEC §2):
 // require = "hash", nothing denied, no entries.
 func Default() *Policy {
-	return &Policy{Source: DefaultSource, Require: Hash, Continuity: true}
+	return &Policy{Source: DefaultSource, Require: Hash, Continuity: true, RequireComplete: true}
 }
 
 // Lookup returns the entry that decides for the project name at time now

@@ -30,6 +30,10 @@ type Release struct {
 	Yanked       bool   // the release is yanked (PEP 592)
 	YankedReason string // why, if the index says
 	Files        []File // the release's files (the document's "urls")
+	// RequiresDist is info.requires_dist: the release's dependencies as
+	// PEP 508 strings, from the metadata of the first file uploaded. nil
+	// (the JSON null) means none declared (issue #11).
+	RequiresDist []string
 }
 
 // File is one distribution file of a release, as the JSON API lists it.
@@ -43,6 +47,12 @@ type File struct {
 	Yanked         bool      // the file is yanked (PEP 592)
 	YankedReason   string    // why, if the index says
 	UploadTime     time.Time // upload_time_iso_8601; zero if the index gives none
+	// CoreMetadata: the index serves the file's METADATA at URL +
+	// ".metadata" (PEP 658, announced as core-metadata, PEP 714, or
+	// data-dist-info-metadata); CoreMetadataSHA256 is its digest when the
+	// index announces one.
+	CoreMetadata       bool
+	CoreMetadataSHA256 string
 }
 
 // Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
@@ -151,10 +161,11 @@ func isNotFound(err error) bool {
 // wire types: only the fields we use. Unknown fields are ignored, as the
 // JSON API adds fields over time.
 type jsonInfo struct {
-	Name         string  `json:"name"`
-	Version      string  `json:"version"`
-	Yanked       bool    `json:"yanked"`
-	YankedReason *string `json:"yanked_reason"`
+	Name         string   `json:"name"`
+	Version      string   `json:"version"`
+	Yanked       bool     `json:"yanked"`
+	YankedReason *string  `json:"yanked_reason"`
+	RequiresDist []string `json:"requires_dist"`
 }
 
 type jsonFile struct {
@@ -167,6 +178,10 @@ type jsonFile struct {
 	Yanked         bool              `json:"yanked"`
 	YankedReason   *string           `json:"yanked_reason"`
 	UploadTime     string            `json:"upload_time_iso_8601"`
+	// PEP 658 metadata: false, or the metadata file's hashes. Warehouse
+	// sends both spellings (PEP 714 renamed it).
+	CoreMetadata     json.RawMessage `json:"core-metadata"`
+	DistInfoMetadata json.RawMessage `json:"data-dist-info-metadata"`
 }
 
 type jsonRelease struct {
@@ -210,6 +225,7 @@ func decodeRelease(docURL string, data []byte) (*Release, error) {
 		Yanked:       doc.Info.Yanked,
 		YankedReason: deref(doc.Info.YankedReason),
 		Files:        files,
+		RequiresDist: doc.Info.RequiresDist,
 	}, nil
 }
 
@@ -297,6 +313,13 @@ func convertFiles(docURL string, in []*jsonFile) ([]File, error) {
 			return nil, fmt.Errorf("%s: url %q is not http(s)", jf.Filename, jf.URL)
 		}
 		f.URL = abs.String()
+		meta := jf.CoreMetadata
+		if len(meta) == 0 {
+			meta = jf.DistInfoMetadata
+		}
+		if f.CoreMetadata, f.CoreMetadataSHA256, err = coreMetadata(meta); err != nil {
+			return nil, fmt.Errorf("%s: core-metadata: %w", jf.Filename, err)
+		}
 		if jf.UploadTime != "" {
 			t, err := time.Parse(time.RFC3339Nano, jf.UploadTime)
 			if err != nil {
@@ -314,4 +337,29 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// coreMetadata reads a PEP 658/714 value: absent, null or false (no
+// metadata file), true (served, no digest) or an object of hashes, whose
+// sha256, when present, must be a digest.
+func coreMetadata(raw json.RawMessage) (bool, string, error) {
+	if !truthy(raw) {
+		return false, "", nil
+	}
+	if strings.TrimSpace(string(raw)) == "true" {
+		return true, "", nil
+	}
+	var hashes map[string]string
+	if err := json.Unmarshal(raw, &hashes); err != nil {
+		return false, "", errors.New("neither a boolean nor an object of hashes")
+	}
+	sum, ok := hashes["sha256"]
+	if !ok {
+		return true, "", nil
+	}
+	sum = strings.ToLower(sum)
+	if !isSHA256Hex(sum) {
+		return false, "", fmt.Errorf("malformed sha256 digest %q", hashes["sha256"])
+	}
+	return true, sum, nil
 }

@@ -29,6 +29,7 @@ func TestDecodeReleaseFixtures(t *testing.T) {
 					SHA256:         "c23e447ea90d796d1e645c35c4b2de125040add12a845825546f91c93f391b6b",
 					RequiresPython: ">=3.9",
 					UploadTime:     time.Date(2024, 11, 6, 22, 37, 9, 220617000, time.UTC),
+					CoreMetadata:   true, CoreMetadataSHA256: "a1d0c6e83f027327d8461063f4ac58a6e4a7a5d0a0e0d5b6c3b2e1f0a9b8c7d6",
 				},
 				{
 					Filename: "sampleproject-4.0.0.tar.gz", PackageType: "sdist", Size: 5760,
@@ -36,8 +37,9 @@ func TestDecodeReleaseFixtures(t *testing.T) {
 					SHA256:         "0ace7980f82c5815ede4cd7bf9f6693684cec2ae47b9b7ade9add533b8627c6b",
 					RequiresPython: ">=3.9",
 					UploadTime:     time.Date(2024, 11, 6, 22, 37, 10, 868088000, time.UTC),
+					CoreMetadata:   true, CoreMetadataSHA256: "b2e1d7f94a138438e9572174a5bd69b7f5b8b6e1b1f1e6c7d4c3f2a1b0c9d8e7",
 				},
-			}},
+			}, RequiresDist: []string{"peppercorn", "check-manifest ; extra == 'dev'", "coverage ; extra == 'test'"}},
 		},
 		{
 			file: "yanked-relative-url.json",

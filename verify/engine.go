@@ -55,6 +55,18 @@ type Options struct {
 	// OnProgress is called after each package finishes; it must be safe for
 	// concurrent calls.
 	OnProgress func(done, total int)
+	// ClosureEnv, when set, is the marker environment of the target the
+	// audit is for: each audited release's dependencies, evaluated in it,
+	// must be in the audited set (issue #11, policy require-complete). nil
+	// = dependencies are not examined.
+	ClosureEnv *pypi.Environment
+	// Keep, when set, is given the bytes of every file the engine
+	// downloads and hashes (from the index or the cache), as they are
+	// hashed, so that exactly the checked bytes can be kept (pyverify
+	// download); the engine closes the writer when the download ends. A
+	// file whose writer cannot be had or written is error. Unused with
+	// NoDownload.
+	Keep func(project, version string, f pypi.File) (io.WriteCloser, error)
 }
 
 // Engine runs the checks of SPEC §4 for many packages concurrently.
@@ -107,6 +119,7 @@ func NewEngine(o Options) *Engine {
 // marks unfinished packages as error (SPEC §7, §9).
 func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 	pkgs := make([]Package, len(reqs))
+	pend := make([]*pending, len(reqs))
 	var (
 		mu   sync.Mutex
 		done int
@@ -129,9 +142,13 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 			break // the sweep below reports the rest
 		}
 		g.Go(func() error {
-			pkgs[i] = e.auditOne(ctx, r)
+			pkgs[i], pend[i] = e.auditOne(ctx, r)
 			if ctx.Err() != nil && cutShort(pkgs[i]) {
-				pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+				pkgs[i], pend[i] = e.unfinished(reqs[i], ctx.Err()), nil
+			}
+			if pend[i] == nil || e.o.ClosureEnv == nil {
+				e.settle(&pkgs[i], pend[i], nil)
+				pend[i] = nil
 			}
 			finish()
 			return nil // one package's failure never cancels another's work
@@ -140,10 +157,39 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 	_ = g.Wait()
 	for i := range pkgs {
 		if pkgs[i].Evidence == "" {
-			pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+			pkgs[i], pend[i] = e.unfinished(reqs[i], ctx.Err()), nil
+		}
+	}
+	if e.o.ClosureEnv != nil {
+		closures := e.closures(reqs, pkgs, pend)
+		for i := range pkgs {
+			if pend[i] != nil {
+				e.settle(&pkgs[i], pend[i], closures[i])
+			}
 		}
 	}
 	return e.newReport(ctx, pkgs)
+}
+
+// pending is what a package's policy decision waits for: the facts
+// auditOne gathered, and with a target, the dependencies it declares,
+// which are judged only once every package is known (issue #11).
+type pending struct {
+	yanked, pinned bool
+	locked         []pypi.Publisher
+	deps           []pypi.Requirement // declared dependencies (Requires-Dist)
+	depsUnknown    string             // why deps could not be read; "" when read
+	extras         []string           // the extras the requirement asks for
+	marker         pypi.Marker        // the requirement's marker
+}
+
+// settle applies the policy to a package auditOne left pending; nil
+// means it was decided already (or never reached a decision).
+func (e *Engine) settle(p *Package, pd *pending, c *policy.Closure) {
+	if pd == nil {
+		return
+	}
+	e.decide(p, pd.yanked, pd.pinned, pd.locked, c)
 }
 
 func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
@@ -227,19 +273,20 @@ func cutShort(p Package) bool {
 	return slices.ContainsFunc(p.Files, func(f File) bool { return cut(f.Problems) })
 }
 
-// auditOne runs SPEC §4 for one requirement.
-func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
+// auditOne runs SPEC §4 for one requirement. The policy decision is left
+// pending when the release was reached; nil means there is none to make.
+func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pending) {
 	p := newPackage(r)
 	if why := e.notApplicable(r); why != "" {
 		p.Evidence = NotApplicable
 		p.NotApplicable = why
-		return p
+		return p, nil
 	}
 	if r.Unsupported != "" {
 		p.Evidence = Error
 		p.Problems = append(p.Problems, Problem{Kind: UnsupportedRequirement,
 			Message: fmt.Sprintf("%s: cannot be checked against the index: %s", r.Text, r.Unsupported)})
-		return p
+		return p, nil
 	}
 	version, pinned := r.Pinned()
 	if !pinned {
@@ -247,7 +294,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		if prob != nil {
 			p.Evidence = Error
 			p.Problems = append(p.Problems, *prob)
-			return p
+			return p, nil
 		}
 		version = v
 		p.Version = v
@@ -281,15 +328,15 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 			prob.Message += e.existingVersions(ctx, r.Name)
 		}
 		p.Problems = append(p.Problems, prob)
-		return p
+		return p, nil
 	}
 	if prob := checkReleaseDocument(r.Name, version, arbitrary, rel); prob != nil {
 		// Not the release that was asked for: nothing in it is evidence
 		// about the request, so none of its files is fetched.
 		p.Evidence = Failed
 		p.Problems = append(p.Problems, *prob)
-		e.decide(&p, false, pinned, r.AttestationIdentities)
-		return p
+		e.decide(&p, false, pinned, r.AttestationIdentities, nil)
+		return p, nil
 	}
 	p.Version = rel.Version
 	if rel.Yanked {
@@ -343,8 +390,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Problems = append(p.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s %s: the index lists no files for this release", r.Name, p.Version)})
 	}
-	e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities)
-	return p
+	pd := &pending{yanked: rel.Yanked, pinned: pinned, locked: r.AttestationIdentities, extras: r.Extras, marker: r.ParsedMarker}
+	if e.o.ClosureEnv != nil && r.ParsedMarker.EvaluateExtras(*e.o.ClosureEnv, nil) {
+		pd.deps, pd.depsUnknown = e.dependencies(ctx, p, rel)
+	}
+	return p, pd
 }
 
 // resolve picks the newest non-yanked release that satisfies r's specifier
@@ -502,7 +552,7 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // the streamed download run in parallel, then the attestations are
 // verified.
 func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
-	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), Bytes: BytesNotDownloaded}
+	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
 	if !validSHA256(out.SHA256) {
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,
@@ -520,7 +570,7 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 			ev    Evidence
 			probs []Problem
 		)
-		out.Bytes, ev, probs = e.download(ctx, f)
+		out.Bytes, ev, probs = e.download(ctx, project, version, f)
 		out.Evidence = Worst(out.Evidence, ev)
 		out.Problems = append(out.Problems, probs...)
 	}
@@ -540,9 +590,29 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 // download streams f through sha256 and compares it with the index's
 // digest. It returns where the hashed bytes came from, and "" when they
 // match, else the evidence and why.
-func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []Problem) {
+func (e *Engine) download(ctx context.Context, project, version string, f pypi.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
-	got, err := e.o.Index.Download(ctx, f, w)
+	if e.o.Keep == nil {
+		return e.fetch(ctx, f, w, w)
+	}
+	kw, err := e.o.Keep(project, version, f)
+	if err != nil {
+		return BytesNotDownloaded, Error, []Problem{{Kind: IndexError,
+			Message: fmt.Sprintf("%s: cannot keep the file: %v", f.Filename, err)}}
+	}
+	// io.MultiWriter has no Reset method, so the client hashes a cached
+	// copy before writing it: damaged cache bytes never reach kw.
+	src, ev, probs := e.fetch(ctx, f, w, io.MultiWriter(w, kw))
+	if err := kw.Close(); err != nil && ev == "" {
+		return src, Error, []Problem{{Kind: IndexError, Message: fmt.Sprintf("%s: cannot keep the file: %v", f.Filename, err)}}
+	}
+	return src, ev, probs
+}
+
+// fetch downloads f into dst, which includes the hashing writer w, and
+// judges the digest.
+func (e *Engine) fetch(ctx context.Context, f pypi.File, w *hashingWriter, dst io.Writer) (Bytes, Evidence, []Problem) {
+	got, err := e.o.Index.Download(ctx, f, dst)
 	src := BytesDownloaded
 	if got.FromCache {
 		src = BytesCache
@@ -601,8 +671,8 @@ func indexProblem(what string, err error) Problem {
 // attestation that does not verify fails the package whatever the policy
 // says; a package that could not be checked completely is not OK, but is a
 // violation only when definite evidence breaks the policy.
-func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher) {
-	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity)}
+func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher, closure *policy.Closure) {
+	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity), Closure: closure}
 	if c := p.Continuity; c != nil && c.Status == policy.Unknown && (p.Evidence == Error || p.Evidence == Failed) {
 		// Already not ok for a stronger reason (often the same outage):
 		// an unreadable history adds only noise. JSON still shows it.
@@ -736,7 +806,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	}
 	p.Files = []File{f}
 	p.Evidence = f.Evidence
-	e.decide(&p, yanked, true, nil)
+	e.decide(&p, yanked, true, nil, nil)
 	return p
 }
 

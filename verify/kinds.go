@@ -98,6 +98,10 @@ var Kinds = []KindInfo{
 		Help: "this release is attested by a publisher the previous attested release did not name: the project " +
 			"moved, or its publishing was hijacked; confirm with the project, then pin the new publisher in " +
 			"the policy (publishers = [...])"},
+	{Kind: UnlistedDependency, Title: "A dependency of the release is not audited",
+		Help: "the release depends, in the target environment, on a project the audit did not check (or " +
+			"only at a version that does not satisfy it), so what an installer adds was never verified: lock the " +
+			"dependencies with uv or pip and audit the lock, or set require-complete = false to accept it"},
 }
 
 // ProblemKinds lists every kind, in the order of Kinds (for SARIF rules

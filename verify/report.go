@@ -83,6 +83,10 @@ const (
 	// (another project's or release's document or files, or one filename
 	// listed twice). Contrary evidence (issue #8).
 	IndexMismatch ProblemKind = "index-mismatch"
+	// UnlistedDependency: a dependency the release declares for the
+	// target is not audited, or not at a version that satisfies it (issue
+	// #11); policy require-complete decides whether it is incomplete.
+	UnlistedDependency ProblemKind = "unlisted-dependency"
 )
 
 // Problem is one piece of evidence against a file or package, or one reason
@@ -153,13 +157,16 @@ const (
 // File is everything established about one distribution file of a
 // release.
 type File struct {
-	Filename     string
-	URL          string
-	Size         int64
-	SHA256       string // the digest the index lists (or the local file's, for verify)
-	Bytes        Bytes  // where the hashed bytes came from; BytesNotDownloaded when none were hashed
-	Evidence     Evidence
-	Attestations []Attestation
+	Filename string
+	URL      string
+	Size     int64
+	SHA256   string // the digest the index lists (or the local file's, for verify)
+	// RequiresPython is the file's requires_python as the index lists it,
+	// "" when none (kept for the lock pyverify download writes).
+	RequiresPython string
+	Bytes          Bytes // where the hashed bytes came from; BytesNotDownloaded when none were hashed
+	Evidence       Evidence
+	Attestations   []Attestation
 	// Problems concern the file itself; each attestation's problems are on
 	// the attestation only (stored once, STYLE §8). AllProblems lists both.
 	Problems []Problem

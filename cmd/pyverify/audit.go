@@ -47,7 +47,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
-			o.Target = target
+			withClosure(&o, target)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
 			a.noteLargeDownload(rep)
 			if err := a.render(rep, false); err != nil {

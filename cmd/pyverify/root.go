@@ -44,6 +44,7 @@ Exit codes: 0 every package satisfies the policy; 1 at least one violates it;
 	a.bindGlobalFlags(root)
 	root.AddCommand(
 		newAuditCmd(a),
+		newDownloadCmd(a),
 		newCheckCmd(a),
 		newVerifyCmd(a),
 		newPolicyCmd(a),

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -61,13 +62,16 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(e.WorkDir, "trusted_root.json"), sig.TrustedRootJSON(), 0o644)
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "corpus" {
+			switch cond {
+			case "corpus":
 				_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "corpus", "manifest.json"))
 				return err == nil, nil
+			case "pip":
+				return hasPip(), nil
 			}
 			return false, errors.New("unknown condition " + cond)
 		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode, "mint": cmdMint(sig)},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode, "mint": cmdMint(sig), "mkwheel": cmdMkwheel},
 	})
 }
 
@@ -109,4 +113,24 @@ func cmdMint(sig *verifytest.Sigstore) func(*testscript.TestScript, bool, []stri
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(args[2]), prov, 0o644))
 	}
+}
+
+// hasPip reports whether python3 -m pip runs here, for [pip] scripts.
+var hasPip = sync.OnceValue(func() bool {
+	return exec.Command("python3", "-m", "pip", "--version").Run() == nil
+})
+
+// mkwheel DIR NAME VERSION [REQUIRES-DIST]... writes a minimal valid,
+// installable wheel NAME-VERSION-py3-none-any.whl into DIR (package NAME
+// whose __init__.py sets VERSION), since the fake index's usual files are
+// not wheels pip could install.
+func cmdMkwheel(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: mkwheel DIR NAME VERSION [REQUIRES-DIST]...")
+	}
+	data, err := buildWheel(args[1], args[2], args[3:])
+	ts.Check(err)
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	ts.Check(os.WriteFile(filepath.Join(dir, args[1]+"-"+args[2]+"-py3-none-any.whl"), data, 0o644))
 }

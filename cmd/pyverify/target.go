@@ -46,6 +46,20 @@ func (t *targetFlags) target(cmd *cobra.Command) (*pypi.Target, error) {
 	return tg, nil
 }
 
+// withClosure sets the target on o and, for the commands that audit a
+// whole set of requirements (audit, download), the marker environment
+// of the dependency closure: with a target, every dependency an audited
+// release declares for it must be audited too (unlisted-dependency).
+// check looks packages up one by one and policy init pins what it saw, so
+// they take the target alone.
+func withClosure(o *verify.Options, t *pypi.Target) {
+	o.Target = t
+	if t != nil {
+		env := t.Environment()
+		o.ClosureEnv = &env
+	}
+}
+
 // nodot is pip's other spelling of --python-version: "312", "37".
 var nodot = regexp.MustCompile(`^[0-9]{2,4}$`)
 

@@ -1,7 +1,8 @@
 // Package pypitest is a fake Warehouse index for tests, named after
 // net/http/httptest (STYLE §6). It serves the JSON API (/pypi/<p>/json,
 // /pypi/<p>/<v>/json), the Integrity API (/integrity/<p>/<v>/<file>/provenance)
-// and the files themselves from an httptest.Server, building every JSON API
+// the PEP 691 simple pages, the files themselves and their PEP 658
+// metadata files from an httptest.Server, building every JSON API
 // document at request time from the artifacts it holds, so test authors drop
 // bytes in a directory (Serve) or a Model (New) and never hand-edit digests.
 // It records requests, the peak number in flight and unexpected paths, and

@@ -1,8 +1,12 @@
 package pypitest
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -36,6 +40,57 @@ type ModelFile struct {
 	// RequiresPython is the file's requires_python (the
 	// "<file>.requires-python" sidecar); "" serves null.
 	RequiresPython string
+	// Metadata is the file's METADATA, served at its URL + ".metadata"
+	// (PEP 658) and announced with its sha256. nil: a wheel's own
+	// *.dist-info/METADATA when Content is a zip holding one, else none.
+	Metadata []byte
+	// MetadataServed, if non-nil, is served instead of Metadata while the
+	// announced digest stays Metadata's (tampering).
+	MetadataServed []byte
+}
+
+// metadata is what f serves as its PEP 658 metadata file, nil for none.
+func (f ModelFile) metadata() []byte {
+	if f.Metadata != nil || !strings.HasSuffix(f.Filename, ".whl") {
+		return f.Metadata
+	}
+	zr, err := zip.NewReader(bytes.NewReader(f.Content), int64(len(f.Content)))
+	if err != nil {
+		return nil
+	}
+	for _, zf := range zr.File {
+		dir, base := path.Split(zf.Name)
+		if base != "METADATA" || strings.Count(dir, "/") != 1 || !strings.HasSuffix(dir, ".dist-info/") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+		rc.Close()
+		if err != nil {
+			return nil
+		}
+		return data
+	}
+	return nil
+}
+
+// requiresDist is what Warehouse puts in info.requires_dist: the
+// Requires-Dist headers of the metadata (continuation lines are not
+// needed for the tests' metadata).
+func requiresDist(md []byte) []string {
+	var out []string
+	for _, line := range strings.Split(strings.ReplaceAll(string(md), "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			break
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Requires-Dist") {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
 }
 
 // Model is an index as Go values, for unit tests.
@@ -55,7 +110,7 @@ type Model struct {
 var DefaultUploadTime = time.Date(2024, 11, 6, 22, 37, 9, 0, time.UTC)
 
 // sidecar suffixes of the directory layout (STYLE §6).
-var sidecars = []string{".served", ".publisher", ".provenance", ".status", ".requires-python"}
+var sidecars = []string{".served", ".publisher", ".provenance", ".status", ".requires-python", ".metadata"}
 
 // loadProjectDir reads dir/<project>/<version>/<file> for one project
 // directory into the Model shape: versions → files, and yanked reasons.
@@ -105,6 +160,12 @@ func loadProjectDir(dir string) (map[string][]ModelFile, map[string]string, erro
 				return nil, nil, err
 			}
 			mf.RequiresPython = strings.TrimSpace(string(rp))
+			if mf.Metadata, err = readOptional(filepath.Join(vdir, name+".metadata")); err != nil {
+				return nil, nil, err
+			}
+			if mf.MetadataServed, err = readOptional(filepath.Join(vdir, name+".metadata.served")); err != nil {
+				return nil, nil, err
+			}
 			st, err := readOptional(filepath.Join(vdir, name+".status"))
 			if err != nil {
 				return nil, nil, err

@@ -78,7 +78,10 @@ type faultEntry struct {
 // <project>/<version>/<file> (STYLE §6): <file>.served holds bytes served
 // instead (tampering); <file>.publisher is a publisher spec turned into
 // provenance by mint; <file>.provenance is provenance served verbatim;
-// <file>.status is the HTTP status answered for the download; a file named
+// <file>.status is the HTTP status answered for the download;
+// <file>.metadata is its PEP 658 metadata file (a wheel that is a real zip
+// serves its own dist-info METADATA) and <file>.metadata.served the bytes
+// served instead of it; a file named
 // "yanked" in a version directory yanks the release, its content being the
 // reason. The directory is read at request time, so a test may change it
 // between requests. mint may be nil when no file has a publisher.
@@ -502,10 +505,11 @@ func (s *Server) find(r *http.Request, name, version, filename string, unexpecte
 
 // JSON API wire shapes (the fields pyverify and pip read).
 type jsonInfo struct {
-	Name         string  `json:"name"`
-	Version      string  `json:"version"`
-	Yanked       bool    `json:"yanked"`
-	YankedReason *string `json:"yanked_reason"`
+	Name         string   `json:"name"`
+	Version      string   `json:"version"`
+	Yanked       bool     `json:"yanked"`
+	YankedReason *string  `json:"yanked_reason"`
+	RequiresDist []string `json:"requires_dist"`
 }
 
 type jsonFile struct {
@@ -518,6 +522,9 @@ type jsonFile struct {
 	Yanked         bool              `json:"yanked"`
 	YankedReason   *string           `json:"yanked_reason"`
 	UploadTime     string            `json:"upload_time_iso_8601"`
+	// PEP 658 metadata, under both of Warehouse's names (PEP 714).
+	CoreMetadata     any `json:"core-metadata"`
+	DistInfoMetadata any `json:"data-dist-info-metadata"`
 }
 
 func (s *Server) files(p *project, version string) []jsonFile {
@@ -533,20 +540,27 @@ func (s *Server) files(p *project, version string) []jsonFile {
 		if ut.IsZero() {
 			ut = DefaultUploadTime
 		}
+		var meta any = false
+		if md := f.metadata(); md != nil {
+			msum := sha256.Sum256(md)
+			meta = map[string]string{"sha256": hex.EncodeToString(msum[:])}
+		}
 		var requires *string
 		if f.RequiresPython != "" {
 			requires = &f.RequiresPython
 		}
 		out = append(out, jsonFile{
-			RequiresPython: requires,
-			Filename:       f.Filename,
-			URL:            s.URL() + "/files/" + url.PathEscape(p.name) + "/" + url.PathEscape(version) + "/" + url.PathEscape(f.Filename),
-			PackageType:    packageType(f.Filename),
-			Size:           len(f.Content),
-			Digests:        map[string]string{"sha256": hex.EncodeToString(sum[:])},
-			Yanked:         yanked,
-			YankedReason:   rp,
-			UploadTime:     ut.UTC().Format("2006-01-02T15:04:05.000000Z"),
+			RequiresPython:   requires,
+			CoreMetadata:     meta,
+			DistInfoMetadata: meta,
+			Filename:         f.Filename,
+			URL:              s.URL() + "/files/" + url.PathEscape(p.name) + "/" + url.PathEscape(version) + "/" + url.PathEscape(f.Filename),
+			PackageType:      packageType(f.Filename),
+			Size:             len(f.Content),
+			Digests:          map[string]string{"sha256": hex.EncodeToString(sum[:])},
+			Yanked:           yanked,
+			YankedReason:     rp,
+			UploadTime:       ut.UTC().Format("2006-01-02T15:04:05.000000Z"),
 		})
 	}
 	return out
@@ -587,6 +601,12 @@ func (s *Server) releaseDoc(r *http.Request, name, version string) answer {
 		return *a
 	}
 	info := jsonInfo{Name: p.name, Version: version}
+	for _, f := range p.versions[version] {
+		if md := f.metadata(); md != nil { // Warehouse: the first upload's metadata
+			info.RequiresDist = requiresDist(md)
+			break
+		}
+	}
 	if reason, ok := p.yanked[version]; ok {
 		info.Yanked = true
 		if reason != "" {
@@ -649,6 +669,15 @@ func (s *Server) provenance(r *http.Request, name, version, filename string) ans
 }
 
 func (s *Server) file(r *http.Request, name, version, filename string) answer {
+	if base, ok := strings.CutSuffix(filename, ".metadata"); ok {
+		if _, f, a := s.find(r, name, version, base, false); a == nil && f.metadata() != nil {
+			body := f.metadata()
+			if f.MetadataServed != nil {
+				body = f.MetadataServed
+			}
+			return answer{status: http.StatusOK, header: http.Header{"Content-Type": {"application/octet-stream"}}, body: body}
+		}
+	}
 	if a, ok := s.lieCopy(r, name, version, filename); ok {
 		return a
 	}

@@ -56,6 +56,7 @@ func (s *Server) simplePage(r *http.Request, name string) answer {
 				Hashes:   map[string]string{"sha256": hex.EncodeToString(sum[:])},
 				Yanked:   false,
 			}
+			sf.CoreMetadata = f.metadata() != nil
 			if yanked {
 				sf.Yanked = true
 				if reason != "" {

@@ -1,0 +1,181 @@
+package verify_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyverify/pyverify/policy"
+	"github.com/pyverify/pyverify/pypi"
+	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// closureEnv is a CPython 3.12 on Linux target.
+var closureEnv = pypi.Environment{
+	ImplementationName: "cpython", ImplementationVersion: "3.12.0", OSName: "posix", PlatformMachine: "x86_64",
+	PlatformSystem: "Linux", PythonFullVersion: "3.12.0", PlatformPythonImplementation: "CPython",
+	PythonVersion: "3.12", SysPlatform: "linux",
+}
+
+// closureModel: requests 2.32.3 declares (in its wheel's PEP 658
+// metadata) urllib3 and idna, PySocks for the socks extra, and colorama
+// on Windows; sdistonly has no wheel, so its JSON API requires_dist is
+// read; broken's metadata file is not the one the index announced.
+func closureModel() pypitest.Model {
+	meta := func(name, version string, deps ...string) []byte {
+		s := "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n"
+		for _, d := range deps {
+			s += "Requires-Dist: " + d + "\n"
+		}
+		return []byte(s + "\nThe description.\n")
+	}
+	file := func(filename string, md []byte) pypitest.ModelFile {
+		f := engFile(filename, "")
+		f.Metadata = md
+		return f
+	}
+	broken := file(engWheel("broken", "1.0"), meta("broken", "1.0"))
+	broken.MetadataServed = meta("broken", "1.0", "evil")
+	return pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"requests": {"2.32.3": {file(engWheel("requests", "2.32.3"), meta("requests", "2.32.3",
+			"urllib3<3,>=1.21.1", "idna<4,>=2.5", `PySocks!=1.5.7,>=1.5.6; extra == "socks"`, `colorama; sys_platform == "win32"`))}},
+		"urllib3":   {"1.26.0": {file(engWheel("urllib3", "1.26.0"), nil)}, "3.0.0": {file(engWheel("urllib3", "3.0.0"), nil)}},
+		"idna":      {"3.7": {file(engWheel("idna", "3.7"), nil)}},
+		"pysocks":   {"1.7.1": {file(engWheel("pysocks", "1.7.1"), nil)}},
+		"colorama":  {"0.4.6": {file(engWheel("colorama", "0.4.6"), nil)}},
+		"sdistonly": {"1.0": {file(engSdist("sdistonly", "1.0"), meta("sdistonly", "1.0", "idna>=3"))}},
+		"broken":    {"1.0": {broken}},
+	}}
+}
+
+var hexRE = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
+
+// TestAuditClosure: with a target environment, every dependency an
+// audited release declares for it, extras applied and markers evaluated,
+// must be audited at a satisfying version (issue #11).
+func TestAuditClosure(t *testing.T) {
+	t.Parallel()
+	windows := closureEnv
+	windows.SysPlatform, windows.PlatformSystem, windows.OSName = "win32", "Windows", "nt"
+	type outcome struct {
+		OK       bool
+		Problems []verify.Problem
+	}
+	const hint = ": lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock (require-complete = true, built-in default)"
+	tests := []struct {
+		name   string
+		env    pypi.Environment
+		policy string
+		reqs   []string
+		want   map[string]outcome // by package name; packages not listed must be ok without problems
+	}{
+		{
+			name: "complete",
+			env:  closureEnv,
+			reqs: []string{"requests==2.32.3", "urllib3==1.26.0", "idna==3.7"},
+		},
+		{
+			name: "missing dependency; extra-only and marker-excluded ones not asked for",
+			env:  closureEnv,
+			reqs: []string{"requests==2.32.3", "idna==3.7"},
+			want: map[string]outcome{"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; not in requirements.txt, so not audited" + hint}}}},
+		},
+		{
+			name: "extra-only dependency, with the extra",
+			env:  closureEnv,
+			reqs: []string{"requests[socks]==2.32.3", "urllib3==1.26.0", "idna==3.7"},
+			want: map[string]outcome{"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "requests 2.32.3 requires PySocks!=1.5.7,>=1.5.6; not in requirements.txt, so not audited" + hint}}}},
+		},
+		{
+			name: "extra asked for by the extra's own listing",
+			env:  closureEnv,
+			reqs: []string{"requests[socks]==2.32.3", "urllib3==1.26.0", "idna==3.7", "pysocks==1.7.1"},
+		},
+		{
+			name: "marker-excluded dependency is required on its platform",
+			env:  windows,
+			reqs: []string{"requests==2.32.3", "urllib3==1.26.0", "idna==3.7"},
+			want: map[string]outcome{"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "requests 2.32.3 requires colorama; not in requirements.txt, so not audited" + hint}}}},
+		},
+		{
+			name: "unsatisfied version",
+			env:  closureEnv,
+			reqs: []string{"requests==2.32.3", "urllib3==3.0.0", "idna==3.7"},
+			want: map[string]outcome{"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; requirements.txt has urllib3 3.0.0, which does not satisfy it, so what an installer picks is not what was audited" + hint}}}},
+		},
+		{
+			name:   "require-complete = false: a note, and the package is ok",
+			env:    closureEnv,
+			policy: "require-complete = false\n",
+			reqs:   []string{"requests==2.32.3", "idna==3.7"},
+			want: map[string]outcome{"requests": {OK: true, Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; not in requirements.txt, so not audited: lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock (require-complete = false, pyverify.toml:1)"}}}},
+		},
+		{
+			name: "a listed dependency that fails or is not found still counts as listed",
+			env:  closureEnv,
+			reqs: []string{"requests==2.32.3", "urllib3==9.9", "idna>=99"},
+			want: map[string]outcome{
+				"requests": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+					Message: "requests 2.32.3 requires urllib3<3,>=1.21.1; requirements.txt has urllib3 9.9, which does not satisfy it, so what an installer picks is not what was audited" + hint}}},
+				"urllib3": {Problems: []verify.Problem{{Kind: verify.NotFound,
+					Message: "urllib3 9.9: the index has no such project or release (not found: GET URL/pypi/urllib3/9.9/json: HTTP 404 Not Found); the index has 2 versions of urllib3: 1.26.0, 3.0.0"}}},
+				"idna": {Problems: []verify.Problem{{Kind: verify.NotFound, Message: `idna>=99: no release of idna satisfies ">=99"`}}},
+			},
+		},
+		{
+			name: "no wheel: the JSON API's requires_dist",
+			env:  closureEnv,
+			reqs: []string{"sdistonly==1.0"},
+			want: map[string]outcome{"sdistonly": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "sdistonly 1.0 requires idna>=3; not in requirements.txt, so not audited" + hint}}}},
+		},
+		{
+			name: "unknown metadata",
+			env:  closureEnv,
+			reqs: []string{"broken==1.0"},
+			want: map[string]outcome{"broken": {Problems: []verify.Problem{{Kind: verify.IndexError,
+				Message: "broken 1.0: its dependencies could not be read (broken-1.0-py3-none-any.whl.metadata: URL/files/broken/1.0/broken-1.0-py3-none-any.whl.metadata: hashes to sha256:X, but the index announced sha256:X: metadata digest mismatch), so whether the audit covers them is unknown (require-complete = true, built-in default)"}}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, w := engIndex(t, closureModel())
+			pol := policy.Default()
+			if tt.policy != "" {
+				var err error
+				if pol, err = policy.Parse("pyverify.toml", []byte(tt.policy)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := tt.env
+			eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{ClosureEnv: &env, Policy: pol})
+			rep := eng.Audit(t.Context(), engRequirements(t, tt.reqs...))
+			got := map[string]outcome{}
+			for _, p := range rep.Packages {
+				if !p.OK || len(p.Problems) > 0 {
+					o := outcome{OK: p.OK, Problems: p.Problems}
+					for i, pr := range o.Problems {
+						o.Problems[i].Message = hexRE.ReplaceAllString(strings.ReplaceAll(pr.Message, srv.URL(), "URL"), "sha256:X")
+					}
+					got[p.Name] = o
+				}
+			}
+			want := tt.want
+			if want == nil {
+				want = map[string]outcome{}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("packages not ok or with problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
