@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -161,6 +162,12 @@ func newPackage(r pypi.Requirement) Package {
 	if v, ok := r.Pinned(); ok {
 		p.Version = v
 	}
+	if r.Installed != nil {
+		p.Installed = newInstalled(r.Installed)
+		if p.Version == "" {
+			p.Version = r.Installed.Version
+		}
+	}
 	return p
 }
 
@@ -259,7 +266,18 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
+	bound := -1 // the wheel an installed distribution is bound to (issue #12)
+	if r.Installed != nil {
+		files, bound, p.Installed.Note = selectInstalled(r.Installed, rel)
+		if bound >= 0 {
+			p.Installed.Wheel = rel.Files[bound].Filename
+		}
+	}
 	p.Problems = append(p.Problems, pinProblems...)
+	var (
+		wheelRecord []pypi.RecordEntry
+		recordProb  *Problem
+	)
 	p.Files = make([]File, len(files))
 	var g errgroup.Group // bounded by the release's file count; requests by the client
 	for i, sel := range files {
@@ -275,7 +293,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 				return nil
 			}
 			defer e.files.Release(1)
-			p.Files[i] = e.checkFile(ctx, r.Name, p.Version, f)
+			if sel == bound {
+				p.Files[i], wheelRecord, recordProb = e.checkInstalledWheel(ctx, r.Name, p.Version, f, path.Base(r.Installed.DistInfo))
+				return nil
+			}
+			p.Files[i], _ = e.checkFile(ctx, r.Name, p.Version, f, nil)
 			return nil
 		})
 	}
@@ -290,6 +312,9 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	}
 	if len(pinProblems) > 0 || len(dups) > 0 {
 		p.Evidence = Failed
+	}
+	if r.Installed != nil {
+		e.bind(&p, r.Installed, wheelRecord, recordProb)
 	}
 	if p.Evidence == "" {
 		p.Evidence = Error
@@ -454,13 +479,17 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // checkFile runs SPEC §4 steps 1-5 for one file: the provenance fetch and
 // the streamed download run in parallel, then the attestations are
 // verified.
-func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
-	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), Bytes: BytesNotDownloaded}
+//
+// With tee, the bytes are also written to it (and the download is made
+// even with NoDownload); ok reports that bytes were hashed and match the
+// index's digest, so that what tee holds is the file the index lists.
+func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File, tee *os.File) (out File, ok bool) {
+	out = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), Bytes: BytesNotDownloaded}
 	if !validSHA256(out.SHA256) {
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index lists no valid sha256 digest for this file (got %q)", f.Filename, f.SHA256)})
-		return out
+		return out, false
 	}
 	var (
 		prov      *Provenance
@@ -468,34 +497,39 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		wg        sync.WaitGroup
 	)
 	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
-	if !e.o.NoDownload {
+	if !e.o.NoDownload || tee != nil {
 		var (
 			ev    Evidence
 			probs []Problem
 		)
-		out.Bytes, ev, probs = e.download(ctx, f)
+		out.Bytes, ev, probs = e.download(ctx, f, tee)
 		out.Evidence = Worst(out.Evidence, ev)
 		out.Problems = append(out.Problems, probs...)
+		ok = ev == ""
 	}
 	wg.Wait()
 	if provProbs != nil {
 		out.Evidence = Worst(out.Evidence, Error)
 		out.Problems = append(out.Problems, provProbs...)
-		return out
+		return out, ok
 	}
 	fv := e.o.Verifier.VerifyFile(f.Filename, out.SHA256, prov)
 	out.Evidence = Worst(out.Evidence, fv.Evidence)
 	out.Attestations = fv.Attestations
 	out.Problems = append(out.Problems, fv.Problems...)
-	return out
+	return out, ok
 }
 
 // download streams f through sha256 and compares it with the index's
 // digest. It returns where the hashed bytes came from, and "" when they
 // match, else the evidence and why.
-func (e *Engine) download(ctx context.Context, f pypi.File) (Bytes, Evidence, []Problem) {
+func (e *Engine) download(ctx context.Context, f pypi.File, tee *os.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
-	got, err := e.o.Index.Download(ctx, f, w)
+	var dst io.Writer = w
+	if tee != nil {
+		dst = &teeFile{w, tee}
+	}
+	got, err := e.o.Index.Download(ctx, f, dst)
 	src := BytesDownloaded
 	if got.FromCache {
 		src = BytesCache

@@ -77,6 +77,9 @@ const (
 	// (another project's or release's document or files, or one filename
 	// listed twice). Contrary evidence (issue #8).
 	IndexMismatch ProblemKind = "index-mismatch"
+	// InstalledModified: an installed file differs from the wheel it was
+	// installed from, or is missing. Contrary evidence (issue #12).
+	InstalledModified ProblemKind = "installed-modified"
 )
 
 // ProblemKinds lists every kind, in SPEC §5's order (for SARIF rules and
@@ -87,6 +90,7 @@ var ProblemKinds = []ProblemKind{
 	PublisherNotAllowed, MissingAttestation, UnknownPredicate, Yanked,
 	NotPinned, NotFound, UnsupportedRequirement, IndexError, Network,
 	PolicyExpired, IndexMismatch, PublisherInconsistent, ProvenanceRegressed, PublisherChanged,
+	InstalledModified,
 }
 
 // Problem is one piece of evidence against a file or package, or one reason
@@ -203,6 +207,9 @@ type Package struct {
 	// earlier releases (issue #9); nil when the policy turned it off or
 	// the release was not reached.
 	Continuity *Continuity
+	// Installed binds an installed distribution's files to the wheel
+	// checked (audit --path, issue #12); nil for other requirements.
+	Installed *Installed
 }
 
 // Summary counts packages by evidence and policy outcome.
