@@ -60,6 +60,9 @@ var explanations = map[string]string{
 	"publisher-changed": "this release is attested by a publisher the previous attested release did not name: the " +
 		"project moved, or its publishing was hijacked; confirm with the project, then pin the new publisher in " +
 		"the policy (publishers = [...])",
+	"installed-modified": "a file installed in the environment differs from the wheel it was installed from, is " +
+		"missing, or its RECORD was edited: what runs is not what was published; find out who changed it, then " +
+		"reinstall the package (pip install --force-reinstall --no-deps NAME==VERSION)",
 }
 
 // Explain returns what a problem kind of SPEC §5 means and what to do
@@ -93,6 +96,7 @@ var titles = map[string]string{
 	"publisher-inconsistent":  "The release's files name different publishers",
 	"provenance-regressed":    "An earlier release was attested; this file is not",
 	"publisher-changed":       "The publisher differs from the previous attested release",
+	"installed-modified":      "An installed file differs from the wheel it came from",
 }
 
 // contraryEvidence are the kinds that mean a file is not what it claims to
@@ -107,6 +111,7 @@ var contraryEvidence = map[string]bool{
 	"subject-mismatch":      true,
 	"publisher-mismatch":    true,
 	"index-mismatch":        true,
+	"installed-modified":    true,
 }
 
 // policyViolations are the kinds the policy raises as violations by
