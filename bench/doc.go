@@ -11,7 +11,10 @@
 // pyverify binary and measures its peak RSS auditing 20 packages whose
 // provenance holds 30,000 minimal failing attestations each (issue #8), in
 // every report format, next to genuine provenance and provenance at the
-// attestation cap, against the 128 MiB target.
+// attestation cap, against the 128 MiB target. With -installed it measures
+// the binary's wall time and peak RSS on `audit --path` of a virtualenv of
+// 100 installed distributions (issue #12), next to `audit -r` of the same
+// pins.
 //
 // Usage:
 //
@@ -19,6 +22,7 @@
 //	               [-concurrency 16] [-runs 3] [-sequential=true]
 //	go run ./bench -rss [-rss-size 1GiB]
 //	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
+//	go run ./bench -installed [-installed-packages 100] [-installed-files 20]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

@@ -46,6 +46,12 @@ type config struct {
 	hostileAttestations int
 	hostileTarget       int64
 	pyverify            string
+
+	installed         bool
+	installedPackages int
+	installedFiles    int
+	installedSize     int64
+	installedTarget   int64
 }
 
 func main() {
@@ -70,6 +76,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.hostile {
 		return runHostile(ctx, cfg, stdout, stderr)
 	}
+	if cfg.installed {
+		return runInstalled(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -78,6 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg                      config
 		size, rssSize, rssTarget string
 		hostileTarget            string
+		installedTarget          string
+		installedSize            string
 		fs                       = flag.NewFlagSet("bench", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
@@ -97,6 +108,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
 	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
+	fs.BoolVar(&cfg.installed, "installed", false, "measure the pyverify binary's wall time and peak RSS on audit --path of a virtualenv (issue #12) instead")
+	fs.IntVar(&cfg.installedPackages, "installed-packages", 100, "distributions in the -installed virtualenv")
+	fs.IntVar(&cfg.installedFiles, "installed-files", 20, "modules per -installed distribution")
+	fs.StringVar(&installedSize, "installed-size", "4KiB", "bytes per module of an -installed distribution")
+	fs.StringVar(&installedTarget, "installed-target", "128MiB", "largest acceptable peak RSS in -installed mode")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -117,6 +133,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.hostileTarget, err = parseSize(hostileTarget); err != nil {
 		return cfg, fmt.Errorf("-hostile-target: %w", err)
 	}
+	if cfg.installedSize, err = parseSize(installedSize); err != nil {
+		return cfg, fmt.Errorf("-installed-size: %w", err)
+	}
+	if cfg.installedTarget, err = parseSize(installedTarget); err != nil {
+		return cfg, fmt.Errorf("-installed-target: %w", err)
+	}
 	switch {
 	case cfg.packages < 1:
 		return cfg, errors.New("-packages: must be at least 1")
@@ -126,6 +148,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, errors.New("-concurrency: must be at least 1")
 	case cfg.hostilePackages < 1 || cfg.hostileAttestations < 1:
 		return cfg, errors.New("-hostile-packages and -hostile-attestations: must be at least 1")
+	case cfg.installedPackages < 1 || cfg.installedFiles < 1:
+		return cfg, errors.New("-installed-packages and -installed-files: must be at least 1")
 	case cfg.runs < 1:
 		return cfg, errors.New("-runs: must be at least 1")
 	case cfg.latency < 0:
