@@ -215,3 +215,15 @@ func TestRecordEntryHash(t *testing.T) {
 		t.Errorf("an oversized RECORD gave %v, want a ParseError", err)
 	}
 }
+
+// TestInstalledLegacyVersion: a version that is not PEP 440 cannot be
+// pinned, so the distribution is reported unsupported, not dropped.
+func TestInstalledLegacyVersion(t *testing.T) {
+	dists, err := pypi.ReadEnvironment(venv(map[string]*fstest.MapFile{"METADATA": {Data: []byte("Name: demo\nVersion: latest\n")}}), "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := dists[0].Requirement().Unsupported, `installed version "latest" is not a PEP 440 version`; got != want {
+		t.Errorf("Unsupported = %q, want %q", got, want)
+	}
+}
