@@ -18,6 +18,10 @@
 // conditional requests, 304s and downloads the fake index saw. With -bytes it audits
 // releases of 30 wheels and an sdist each, without and with a target
 // environment (issue #11), and reports the bytes each audit downloaded.
+// With -installed it measures
+// the binary's wall time and peak RSS on `audit --path` of a virtualenv of
+// 100 installed distributions (issue #12), next to `audit -r` of the same
+// pins.
 //
 // Usage:
 //
@@ -28,6 +32,7 @@
 //	go run ./bench -rerun [-max-age 10m] [-rerun-target 0.10] [-latency 20ms]
 //	go run ./bench -bytes [-bytes-packages 10] [-size 200KiB]
 //	go run ./bench -continuity [-packages 200] [-latency 50ms]
+//	go run ./bench -installed [-installed-packages 100] [-installed-files 20]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

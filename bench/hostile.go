@@ -68,17 +68,8 @@ func runHostile(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		return exitBroken
 	}
 	defer os.RemoveAll(dir)
-	bin := cfg.pyverify
-	if bin == "" {
-		bin = filepath.Join(dir, "pyverify")
-		fmt.Fprintf(stderr, "bench: building pyverify…\n")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/pyverify/pyverify/cmd/pyverify")
-		build.Stderr = stderr
-		if err := build.Run(); err != nil {
-			fmt.Fprintf(stderr, "bench: go build: %v\n", err)
-			return exitBroken
-		}
-	} else if bin, err = filepath.Abs(bin); err != nil {
+	bin, err := buildPyverify(ctx, cfg, dir, stderr)
+	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return exitBroken
 	}

@@ -58,7 +58,12 @@ type config struct {
 	hostileTarget       int64
 	pyverify            string
 
-	history bool // -continuity: each package has an earlier attested release
+	history           bool // -continuity: each package has an earlier attested release
+	installed         bool
+	installedPackages int
+	installedFiles    int
+	installedSize     int64
+	installedTarget   int64
 }
 
 func main() {
@@ -92,6 +97,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.bytes {
 		return runBytes(ctx, cfg, stdout, stderr)
 	}
+	if cfg.installed {
+		return runInstalled(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
@@ -100,6 +108,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg                      config
 		size, rssSize, rssTarget string
 		hostileTarget            string
+		installedTarget          string
+		installedSize            string
 		fs                       = flag.NewFlagSet("bench", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
@@ -125,6 +135,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&cfg.rerunTarget, "rerun-target", 0.10, "-rerun: largest acceptable warm (within max-age) and --offline wall, as a fraction of the cold wall")
 	fs.BoolVar(&cfg.bytes, "bytes", false, "measure the bytes downloaded with and without a target environment (issue #11) on releases of many wheels instead")
 	fs.IntVar(&cfg.bytesPackages, "bytes-packages", 10, "packages of the -bytes index, each a release of "+strconv.Itoa(len(gridFilenames("p")))+" files")
+	fs.BoolVar(&cfg.installed, "installed", false, "measure the pyverify binary's wall time and peak RSS on audit --path of a virtualenv (issue #12) instead")
+	fs.IntVar(&cfg.installedPackages, "installed-packages", 100, "distributions in the -installed virtualenv")
+	fs.IntVar(&cfg.installedFiles, "installed-files", 20, "modules per -installed distribution")
+	fs.StringVar(&installedSize, "installed-size", "4KiB", "bytes per module of an -installed distribution")
+	fs.StringVar(&installedTarget, "installed-target", "128MiB", "largest acceptable peak RSS in -installed mode")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits (-rerun: of the warm audit within max-age) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -145,6 +160,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.hostileTarget, err = parseSize(hostileTarget); err != nil {
 		return cfg, fmt.Errorf("-hostile-target: %w", err)
 	}
+	if cfg.installedSize, err = parseSize(installedSize); err != nil {
+		return cfg, fmt.Errorf("-installed-size: %w", err)
+	}
+	if cfg.installedTarget, err = parseSize(installedTarget); err != nil {
+		return cfg, fmt.Errorf("-installed-target: %w", err)
+	}
 	switch {
 	case cfg.packages < 1 || cfg.bytesPackages < 1:
 		return cfg, errors.New("-packages: must be at least 1")
@@ -154,6 +175,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, errors.New("-concurrency: must be at least 1")
 	case cfg.hostilePackages < 1 || cfg.hostileAttestations < 1:
 		return cfg, errors.New("-hostile-packages and -hostile-attestations: must be at least 1")
+	case cfg.installedPackages < 1 || cfg.installedFiles < 1:
+		return cfg, errors.New("-installed-packages and -installed-files: must be at least 1")
 	case cfg.runs < 1:
 		return cfg, errors.New("-runs: must be at least 1")
 	case cfg.latency < 0:

@@ -115,6 +115,8 @@ func TestRunBadFlags(t *testing.T) {
 		{"-packages", "0"},
 		{"-size", "lots"},
 		{"-concurrency", "0"},
+		{"-installed", "-installed-packages", "0"},
+		{"-installed-size", "lots"},
 		{"extra"},
 	}
 	for _, args := range tests {

@@ -3,7 +3,8 @@
 // Python tools write: PEP 503 project names, PEP 440 versions and specifier
 // sets, distribution filenames (wheels and sdists, with the equivalence rules
 // pypi-attestations applies to PEP 740 subjects), pip requirements files
-// (SPEC §3) and PEP 751 lock files (pylock.toml). The client half fetches JSON API metadata, Integrity API
+// (SPEC §3), PEP 751 lock files (pylock.toml) and installed distributions
+// (a virtualenv's *.dist-info: METADATA, WHEEL, RECORD, direct_url.json). The client half fetches JSON API metadata, Integrity API
 // provenance and artifacts, streaming every download through sha256 so that
 // memory is bounded by concurrency rather than artifact size. Its cache keeps
 // metadata with its HTTP validators and freshness (conditional requests,

@@ -87,6 +87,9 @@ type Requirement struct {
 	// expects to have attested the package ([[packages.attestation-identities]]);
 	// empty for pip requirements.
 	AttestationIdentities []Publisher
+	// Installed is the installed distribution this requirement pins
+	// (audit --path, issue #12); nil for requirements read from files.
+	Installed *InstalledDist
 }
 
 // Pinned returns the version r pins and true if r can be checked against

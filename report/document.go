@@ -92,6 +92,21 @@ type Package struct {
 	// SkippedFiles are the release's files the target would not install
 	// (issue #11); absent when none were skipped.
 	SkippedFiles []SkippedFile `json:"skipped_files,omitempty"`
+	// Installed binds an installed distribution to the wheel checked
+	// (audit --path, issue #12); absent for other requirements.
+	Installed *Installed `json:"installed,omitempty"`
+}
+
+// Installed is where an installed distribution is and how its files bind
+// to the wheel checked (issue #12).
+type Installed struct {
+	Path        string   `json:"path"`
+	Wheel       string   `json:"wheel,omitempty"`
+	RecordFiles int      `json:"record_files"`
+	Bound       int      `json:"bound"`
+	Modified    []string `json:"modified"`
+	NotBound    []string `json:"not_bound"`
+	Note        string   `json:"note,omitempty"`
 }
 
 // Continuity is a release's publisher continuity (issue #9).
@@ -317,6 +332,10 @@ func fromPackage(p verify.Package) Package {
 	}
 	for _, f := range p.Files {
 		out.Files = append(out.Files, fromFile(f))
+	}
+	if in := p.Installed; in != nil {
+		out.Installed = &Installed{Path: in.Path, Wheel: in.Wheel, RecordFiles: in.RecordFiles, Bound: in.Bound,
+			Modified: append([]string{}, in.Modified...), NotBound: append([]string{}, in.NotBound...), Note: in.Note}
 	}
 	if c := p.Continuity; c != nil {
 		out.Continuity = &Continuity{Status: string(c.Status), ComparedWith: c.ComparedWith, Why: c.Why,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -232,6 +233,12 @@ func newPackage(r pypi.Requirement) Package {
 	if v, ok := r.Pinned(); ok {
 		p.Version = v
 	}
+	if r.Installed != nil {
+		p.Installed = newInstalled(r.Installed)
+		if p.Version == "" {
+			p.Version = r.Installed.Version
+		}
+	}
 	return p
 }
 
@@ -345,8 +352,21 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
+	bound := -1 // the wheel an installed distribution is bound to (issue #12)
+	if r.Installed != nil {
+		files, bound, p.Installed.Note = selectInstalled(r.Installed, rel)
+		if bound >= 0 {
+			p.Installed.Wheel = rel.Files[bound].Filename
+		}
+	}
 	p.Problems = append(p.Problems, pinProblems...)
-	files, p.SkippedFiles = e.targetFiles(rel, files, foreign)
+	if r.Installed == nil {
+		files, p.SkippedFiles = e.targetFiles(rel, files, foreign)
+	}
+	var (
+		wheelRecord []pypi.RecordEntry
+		recordProb  *Problem
+	)
 	p.Files = make([]File, len(files))
 	var g errgroup.Group // bounded by the release's file count; requests by the client
 	for i, sel := range files {
@@ -362,7 +382,11 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 				return nil
 			}
 			defer e.files.Release(1)
-			p.Files[i] = e.checkFile(ctx, r.Name, p.Version, f)
+			if sel == bound {
+				p.Files[i], wheelRecord, recordProb = e.checkInstalledWheel(ctx, r.Name, p.Version, f, path.Base(r.Installed.DistInfo))
+				return nil
+			}
+			p.Files[i], _ = e.checkFile(ctx, r.Name, p.Version, f, nil)
 			return nil
 		})
 	}
@@ -380,6 +404,9 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 	}
 	if len(pinProblems) > 0 || len(dups) > 0 {
 		p.Evidence = Failed
+	}
+	if r.Installed != nil {
+		e.bind(&p, r.Installed, wheelRecord, recordProb)
 	}
 	if p.Evidence == "" && len(p.SkippedFiles) > 0 {
 		p.Evidence = Error
@@ -551,13 +578,17 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // checkFile runs SPEC §4 steps 1-5 for one file: the provenance fetch and
 // the streamed download run in parallel, then the attestations are
 // verified.
-func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File) File {
-	out := File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
+//
+// With tee, the bytes are also written to it (and the download is made
+// even with NoDownload); ok reports that bytes were hashed and match the
+// index's digest, so that what tee holds is the file the index lists.
+func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File, tee *os.File) (out File, ok bool) {
+	out = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
 	if !validSHA256(out.SHA256) {
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index lists no valid sha256 digest for this file (got %q)", f.Filename, f.SHA256)})
-		return out
+		return out, false
 	}
 	var (
 		prov      *Provenance
@@ -565,35 +596,41 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		wg        sync.WaitGroup
 	)
 	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
-	if !e.o.NoDownload {
+	if !e.o.NoDownload || tee != nil {
 		var (
 			ev    Evidence
 			probs []Problem
 		)
-		out.Bytes, ev, probs = e.download(ctx, project, version, f)
+		out.Bytes, ev, probs = e.download(ctx, project, version, f, tee)
 		out.Evidence = Worst(out.Evidence, ev)
 		out.Problems = append(out.Problems, probs...)
+		ok = ev == ""
 	}
 	wg.Wait()
 	if provProbs != nil {
 		out.Evidence = Worst(out.Evidence, Error)
 		out.Problems = append(out.Problems, provProbs...)
-		return out
+		return out, ok
 	}
 	fv := e.o.Verifier.VerifyFile(f.Filename, out.SHA256, prov)
 	out.Evidence = Worst(out.Evidence, fv.Evidence)
 	out.Attestations = fv.Attestations
 	out.Problems = append(out.Problems, fv.Problems...)
-	return out
+	return out, ok
 }
 
 // download streams f through sha256 and compares it with the index's
 // digest. It returns where the hashed bytes came from, and "" when they
 // match, else the evidence and why.
-func (e *Engine) download(ctx context.Context, project, version string, f pypi.File) (Bytes, Evidence, []Problem) {
+func (e *Engine) download(ctx context.Context, project, version string, f pypi.File, tee *os.File) (Bytes, Evidence, []Problem) {
 	w := newHashingWriter()
+	var dst io.Writer = w
+	if tee != nil {
+		// Resettable: a damaged cache copy is refetched from the start.
+		dst = &teeFile{w, tee}
+	}
 	if e.o.Keep == nil {
-		return e.fetch(ctx, f, w, w)
+		return e.fetch(ctx, f, w, dst)
 	}
 	kw, err := e.o.Keep(project, version, f)
 	if err != nil {
@@ -602,7 +639,7 @@ func (e *Engine) download(ctx context.Context, project, version string, f pypi.F
 	}
 	// io.MultiWriter has no Reset method, so the client hashes a cached
 	// copy before writing it: damaged cache bytes never reach kw.
-	src, ev, probs := e.fetch(ctx, f, w, io.MultiWriter(w, kw))
+	src, ev, probs := e.fetch(ctx, f, w, io.MultiWriter(dst, kw))
 	if err := kw.Close(); err != nil && ev == "" {
 		return src, Error, []Problem{{Kind: IndexError, Message: fmt.Sprintf("%s: cannot keep the file: %v", f.Filename, err)}}
 	}

@@ -102,6 +102,10 @@ var Kinds = []KindInfo{
 		Help: "the release depends, in the target environment, on a project the audit did not check (or " +
 			"only at a version that does not satisfy it), so what an installer adds was never verified: lock the " +
 			"dependencies with uv or pip and audit the lock, or set require-complete = false to accept it"},
+	{Kind: InstalledModified, Title: "An installed file differs from the wheel it came from", Contrary: true,
+		Help: "a file installed in the environment differs from the wheel it was installed from, is " +
+			"missing, or its RECORD was edited: what runs is not what was published; find out who changed it, then " +
+			"reinstall the package (pip install --force-reinstall --no-deps NAME==VERSION)"},
 }
 
 // ProblemKinds lists every kind, in the order of Kinds (for SARIF rules

@@ -87,6 +87,9 @@ const (
 	// target is not audited, or not at a version that satisfies it (issue
 	// #11); policy require-complete decides whether it is incomplete.
 	UnlistedDependency ProblemKind = "unlisted-dependency"
+	// InstalledModified: an installed file differs from the wheel it was
+	// installed from, or is missing. Contrary evidence (issue #12).
+	InstalledModified ProblemKind = "installed-modified"
 )
 
 // Problem is one piece of evidence against a file or package, or one reason
@@ -210,6 +213,9 @@ type Package struct {
 	// earlier releases (issue #9); nil when the policy turned it off or
 	// the release was not reached.
 	Continuity *Continuity
+	// Installed binds an installed distribution's files to the wheel
+	// checked (audit --path, issue #12); nil for other requirements.
+	Installed *Installed
 }
 
 // Summary counts packages by evidence and policy outcome.

@@ -51,6 +51,7 @@ type app struct {
 	verbose     bool
 	pin         policy.PinOptions // check and verify: --repo, --owner, --workflow
 
+	roots     []*os.Root // environments opened for --path, read during the run
 	out       *os.File   // a temporary file beside -o FILE, created before any network work
 	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
 	mu        sync.Mutex // serialises stderr writes from concurrent callbacks
@@ -114,6 +115,10 @@ func (a *app) setup(cmd *cobra.Command) error {
 // close releases what the app opened: a report that was never finished
 // leaves -o FILE as it was.
 func (a *app) close() {
+	for _, r := range a.roots {
+		r.Close()
+	}
+	a.roots = nil
 	if a.out != nil {
 		a.out.Close()
 		if !a.outDirect {
@@ -592,4 +597,56 @@ func (a *app) readRequirements(files, inline []string) ([]pypi.Requirement, []py
 		return nil, nil, err
 	}
 	return reqs, opts, nil
+}
+
+// readInstalled reads the installed distributions of each --path DIR
+// (issue #12), each one an exact pin located at its RECORD. An environment
+// is opened as an os.Root, so that nothing its RECORDs name (or its
+// symbolic links point at) is read from outside it. Every malformed
+// dist-info is reported, each error naming its file.
+func (a *app) readInstalled(dirs []string) ([]pypi.Requirement, error) {
+	var (
+		reqs []pypi.Requirement
+		errs []error
+	)
+	for _, dir := range dirs {
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--path %s: %w", dir, err))
+			continue
+		}
+		a.roots = append(a.roots, root)
+		dists, err := pypi.ReadEnvironment(root.FS(), filepath.ToSlash(filepath.Clean(dir)))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(dists) == 0 {
+			errs = append(errs, fmt.Errorf("--path %s: no installed distributions (*.dist-info) in it", dir))
+		}
+		for _, d := range dists {
+			reqs = append(reqs, d.Requirement())
+		}
+	}
+	return reqs, errors.Join(errs...)
+}
+
+// readInputs reads requirements files, inline specs and environments
+// (audit and policy init): all their errors are reported together.
+func (a *app) readInputs(files, inline, paths []string) ([]pypi.Requirement, []pypi.Option, error) {
+	var (
+		reqs []pypi.Requirement
+		opts []pypi.Option
+		err  error
+	)
+	if len(files) > 0 || len(inline) > 0 {
+		reqs, opts, err = a.readRequirements(files, inline)
+	}
+	installed, ierr := a.readInstalled(paths)
+	if err := errors.Join(err, ierr); err != nil {
+		return nil, nil, err
+	}
+	// Not merged: each installed distribution is one package, even when a
+	// requirements file pins the same project.
+	return append(reqs, installed...), opts, nil
 }

@@ -13,23 +13,28 @@ import (
 func newAuditCmd(a *app) *cobra.Command {
 	var (
 		files      []string
+		paths      []string
 		noDownload bool
 		tf         targetFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "audit [-r FILE]... [REQ]...",
+		Use:   "audit [-r FILE]... [--path DIR]... [REQ]...",
 		Short: "Check requirements files (and inline specs) against the index and the policy",
 		Example: `  pyverify audit -r requirements.txt
-  pyverify audit -r requirements.txt --format sarif -o pyverify.sarif`,
+  pyverify audit -r requirements.txt --format sarif -o pyverify.sarif
+  pyverify audit --path .venv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target, err := tf.target(cmd)
 			if err != nil {
 				return err
 			}
-			if len(files) == 0 && len(args) == 0 {
+			switch {
+			case len(files) == 0 && len(args) == 0 && len(paths) == 0:
 				return usageError(cmd, errors.New("nothing to audit: "+hintAudit))
+			case noDownload && len(paths) > 0:
+				return usageError(cmd, errors.New(msgPathNoDownload))
 			}
-			reqs, opts, err := a.readRequirements(files, args)
+			reqs, opts, err := a.readInputs(files, args, paths)
 			if err != nil {
 				return err
 			}
@@ -58,6 +63,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "audit requirements `FILE` (repeatable)")
 	addTargetFlags(cmd, &tf)
+	cmd.Flags().StringArrayVar(&paths, "path", nil, "audit the distributions installed in `DIR`, a virtualenv or site-packages, and bind their files to the wheels checked (repeatable)")
 	cmd.Flags().BoolVar(&noDownload, "no-download", false, "verify attestations against the index's digest without downloading artifacts")
 	return cmd
 }

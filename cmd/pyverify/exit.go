@@ -48,8 +48,11 @@ func (e *interruptError) Error() string {
 
 // Guidance shown with usage errors.
 const (
-	hintAudit       = "run: pyverify audit -r requirements.txt"
-	hintCheck       = "run: pyverify check NAME[==VERSION], e.g. pyverify check sigstore==3.6.1 requests"
-	hintVerify      = "run: pyverify verify FILE... [--provenance FILE]..."
-	hintTrustedRoot = "pass --trusted-root FILE (a Sigstore trusted_root.json) to verify without the network"
+	hintAudit = "run: pyverify audit -r requirements.txt"
+	// msgPathNoDownload: binding installed files needs the wheel's RECORD,
+	// so the wheel is downloaded whatever --no-download says.
+	msgPathNoDownload = "--no-download cannot be used with --path: installed files are bound to the RECORD inside each wheel, which must be downloaded"
+	hintCheck         = "run: pyverify check NAME[==VERSION], e.g. pyverify check sigstore==3.6.1 requests"
+	hintVerify        = "run: pyverify verify FILE... [--provenance FILE]..."
+	hintTrustedRoot   = "pass --trusted-root FILE (a Sigstore trusted_root.json) to verify without the network"
 )

@@ -24,11 +24,11 @@ func newPolicyCmd(a *app) *cobra.Command {
 
 func newPolicyInitCmd(a *app) *cobra.Command {
 	var (
-		files []string
-		tf    targetFlags
+		files, paths []string
+		tf           targetFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "init [-r FILE]... [REQ]...",
+		Use:   "init [-r FILE]... [--path DIR]... [REQ]...",
 		Short: "Print a policy pinning the publishers observed now (trust on first use)",
 		Long: `Print a policy that pins, for each package with verified attestations, the
 publishers observed now, with require = "attestation" (trust on first use).
@@ -45,7 +45,7 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 			if err != nil {
 				return err
 			}
-			reqs, opts, err := a.readRequirements(files, args)
+			reqs, opts, err := a.readInputs(files, args, paths)
 			if err != nil {
 				return err
 			}
@@ -108,6 +108,7 @@ review the comments, then use the file. An interrupted run writes nothing.`,
 	}
 	addTargetFlags(cmd, &tf)
 	cmd.Flags().StringArrayVarP(&files, "requirement", "r", nil, "requirements `FILE` to observe (repeatable)")
+	cmd.Flags().StringArrayVar(&paths, "path", nil, "observe the distributions installed in `DIR`, a virtualenv or site-packages (repeatable)")
 	// The output is a policy, not a report, and it is observed with the
 	// built-in default: an existing policy must not decide what it pins.
 	refuseFlags(cmd, "format", "policy")

@@ -71,7 +71,8 @@ func TestScripts(t *testing.T) {
 			}
 			return false, errors.New("unknown condition " + cond)
 		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode, "mint": cmdMint(sig), "mkwheel": cmdMkwheel},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitCode, "mint": cmdMint(sig), "mkwheel": cmdMkwheel,
+			"wheel": cmdWheel, "install": cmdInstall},
 	})
 }
 
@@ -133,4 +134,34 @@ func cmdMkwheel(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(dir, 0o755))
 	ts.Check(os.WriteFile(filepath.Join(dir, args[1]+"-"+args[2]+"-py3-none-any.whl"), data, 0o644))
+}
+
+// wheel NAME VERSION [TAG] builds a real minimal wheel (a module NAME/__init__.py,
+// a data file, a script) into index/NAME/VERSION/ for the fake index and
+// into wheels/ for install.
+func cmdWheel(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: wheel NAME VERSION [TAG]")
+	}
+	w := pypitest.Wheel{Name: args[0], Version: args[1],
+		Files:   map[string]string{args[0] + "/__init__.py": "print('" + args[0] + "')\n", args[0] + "/data.txt": "data\n"},
+		Scripts: map[string]string{args[0] + "-tool": "#!python\nprint('tool')\n"}}
+	if len(args) == 3 {
+		w.Tag = args[2]
+	}
+	for _, dir := range []string{filepath.Join("index", args[0], args[1]), "wheels"} {
+		ts.Check(os.MkdirAll(ts.MkAbs(dir), 0o755))
+		ts.Check(os.WriteFile(ts.MkAbs(filepath.Join(dir, w.Filename())), w.Bytes(), 0o644))
+	}
+}
+
+// install WHEEL DIR lays WHEEL out in a virtualenv at DIR as pip would
+// (site-packages lib/python3.11/site-packages).
+func cmdInstall(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: install WHEEL DIR")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Check(pypitest.Install(data, ts.MkAbs(args[1]), "lib/python3.11/site-packages"))
 }

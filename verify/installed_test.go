@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestWheelRecord: the wheel's RECORD is the installed dist-info's, read
+// from the file kept on disk; a wheel without one, with several to choose
+// from, or with one larger than pypi.MaxRecordSize is an error, never an
+// empty RECORD that binds nothing.
+func TestWheelRecord(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string // the first path of the RECORD read, or the error
+	}{
+		{"the installed dist-info's", map[string]string{"demo-1.0.dist-info/RECORD": "a.py,,\n", "other-1.0.dist-info/RECORD": "b.py,,\n"}, "a.py"},
+		{"the only one", map[string]string{"Demo-1.0.dist-info/RECORD": "a.py,,\n"}, "a.py"},
+		{"none", map[string]string{"demo/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD in the wheel"},
+		{"nested is not one", map[string]string{"x/demo-1.0.dist-info/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD"},
+		{"two others", map[string]string{"a-1.dist-info/RECORD": "a.py,,\n", "b-1.dist-info/RECORD": "b.py,,\n"}, "error: more than one .dist-info/RECORD"},
+		{"malformed", map[string]string{"demo-1.0.dist-info/RECORD": "a.py\n"}, "error: demo-1.0-py3-none-any.whl!demo-1.0.dist-info/RECORD:1: want 3 fields"},
+		{"too large", map[string]string{"demo-1.0.dist-info/RECORD": strings.Repeat(",", 32<<20+1)}, "error: demo-1.0.dist-info/RECORD is larger than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.Create(filepath.Join(t.TempDir(), "w.whl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			zw := zip.NewWriter(f)
+			for n, c := range tc.files {
+				w, _ := zw.Create(n)
+				w.Write([]byte(c))
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			rec, err := wheelRecord(f, "demo-1.0-py3-none-any.whl", "demo-1.0.dist-info")
+			got := ""
+			switch {
+			case err != nil:
+				got = "error: " + err.Error()
+			case len(rec) > 0:
+				got = rec[0].Path
+			}
+			if !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got %q, want %q…", got, tc.want)
+			}
+		})
+	}
+}
