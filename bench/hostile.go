@@ -62,27 +62,13 @@ var hostileFormats = []struct {
 // at the attestation cap (decoded, verified and reported) is the most an
 // index can still make pyverify hold.
 func runHostile(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
-	dir, err := os.MkdirTemp("", "pyverify-bench-hostile-")
+	b, err := newBinaryBench(ctx, cfg, "hostile", stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return exitBroken
 	}
-	defer os.RemoveAll(dir)
-	bin, err := buildPyverify(ctx, cfg, dir, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "bench: %v\n", err)
-		return exitBroken
-	}
-	sig, _, err := newSigstore()
-	if err != nil {
-		fmt.Fprintf(stderr, "bench: setup: %v\n", err)
-		return exitBroken
-	}
-	root := filepath.Join(dir, "trusted_root.json")
-	if err := os.WriteFile(root, sig.TrustedRootJSON(), 0o644); err != nil {
-		fmt.Fprintf(stderr, "bench: %v\n", err)
-		return exitBroken
-	}
+	defer b.close()
+	dir, bin, sig, root := b.dir, b.bin, b.sig, b.root
 	hostile := hostileProvenance(cfg.hostileAttestations)
 	if len(hostile) > pypi.MaxProvenanceSize {
 		fmt.Fprintf(stderr, "bench: %d attestations make %d bytes of provenance, more than the index may send (%d)\n",

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/verify/verifytest"
 )
 
 // installedSP is the site-packages of the -installed virtualenv.
@@ -27,27 +28,13 @@ const installedSP = "lib/python3.12/site-packages"
 // so the critical-path bound is criticalPath(4×packages); the CPU floor
 // (verifying 100 attestations, hashing the environment) is not in it.
 func runInstalled(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
-	dir, err := os.MkdirTemp("", "pyverify-bench-installed-")
+	b, err := newBinaryBench(ctx, cfg, "installed", stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return exitBroken
 	}
-	defer os.RemoveAll(dir)
-	bin, err := buildPyverify(ctx, cfg, dir, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "bench: %v\n", err)
-		return exitBroken
-	}
-	sig, _, err := newSigstore()
-	if err != nil {
-		fmt.Fprintf(stderr, "bench: setup: %v\n", err)
-		return exitBroken
-	}
-	root := filepath.Join(dir, "trusted_root.json")
-	if err := os.WriteFile(root, sig.TrustedRootJSON(), 0o644); err != nil {
-		fmt.Fprintf(stderr, "bench: %v\n", err)
-		return exitBroken
-	}
+	defer b.close()
+	dir, bin, sig, root := b.dir, b.bin, b.sig, b.root
 	fmt.Fprintf(stderr, "bench: building and installing %d wheels…\n", cfg.installedPackages)
 	model := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{}}
 	module := strings.Repeat("# pyverify bench module\n", int(cfg.installedSize)/24+1)[:cfg.installedSize]
@@ -152,6 +139,35 @@ func checkBound(path string, cfg config) (int, error) {
 
 // buildPyverify builds the pyverify binary into dir, or returns
 // cfg.pyverify (another build, to compare).
+// binaryBench is what the modes that measure the pyverify binary share: a
+// scratch directory, the binary, a virtual Sigstore and its trusted root
+// written there.
+type binaryBench struct {
+	dir, bin, root string
+	sig            *verifytest.Sigstore
+}
+
+// newBinaryBench sets one up for mode; close removes the directory.
+func newBinaryBench(ctx context.Context, cfg config, mode string, stderr io.Writer) (*binaryBench, error) {
+	dir, err := os.MkdirTemp("", "pyverify-bench-"+mode+"-")
+	if err != nil {
+		return nil, err
+	}
+	b := &binaryBench{dir: dir, root: filepath.Join(dir, "trusted_root.json")}
+	if b.bin, err = buildPyverify(ctx, cfg, dir, stderr); err == nil {
+		if b.sig, _, err = newSigstore(); err == nil {
+			err = os.WriteFile(b.root, b.sig.TrustedRootJSON(), 0o644)
+		}
+	}
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *binaryBench) close() { _ = os.RemoveAll(b.dir) }
+
 func buildPyverify(ctx context.Context, cfg config, dir string, stderr io.Writer) (string, error) {
 	if cfg.pyverify != "" {
 		return filepath.Abs(cfg.pyverify)
