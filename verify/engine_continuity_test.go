@@ -57,6 +57,11 @@ func contModel() pypitest.Model {
 			// only the sdist was ever attested: an unattested wheel is no regression
 			"partial": {"1.0": contRelease("partial", "1.0", "", "acme/partial"),
 				"1.1": contRelease("partial", "1.1", "", "acme/partial")},
+			// the same history, then a release uploaded with a stolen token
+			// that holds only a wheel: nothing in it is attested, which is
+			// the stolen-token pattern whatever kinds the reference attested
+			"wheelonly": {"1.0": contRelease("wheelonly", "1.0", "", "acme/wheelonly"),
+				"1.1": contRelease("wheelonly", "1.1", "", "")[:1]},
 		},
 		Yanked: map[string]map[string]string{"stolen": {"1.1": "oops"}},
 	}
@@ -92,7 +97,7 @@ func TestAuditContinuity(t *testing.T) {
 	srv, w := engIndex(t, contModel())
 	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
 	rep := eng.Audit(t.Context(), engRequirements(t,
-		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1"))
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1"))
 	acme := func(p string) []string { return []string{"acme/" + p} }
 	want := []contOut{
 		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
@@ -111,6 +116,8 @@ func TestAuditContinuity(t *testing.T) {
 		{Name: "plain", Version: "2.0", Evidence: verify.HashOnly, OK: true, Status: policy.First},
 		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
 		{Name: "split", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: []string{"acme/split-wheels", "acme/split"}},
+		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
 	}
 	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
 		t.Errorf("continuity (-want +got):\n%s", diff)
