@@ -62,6 +62,11 @@ func contModel() pypitest.Model {
 			// the stolen-token pattern whatever kinds the reference attested
 			"wheelonly": {"1.0": contRelease("wheelonly", "1.0", "", "acme/wheelonly"),
 				"1.1": contRelease("wheelonly", "1.1", "", "")[:1]},
+			// attestations of an unknown predicate type are no evidence of
+			// a publisher: the files still lost theirs
+			"otherpred": {"1.0": contRelease("otherpred", "1.0", "acme/otherpred", "acme/otherpred"),
+				"1.1": {engFile(engWheel("otherpred", "1.1"), byRepo("acme/otherpred")),
+					engFile(engSdist("otherpred", "1.1"), `{"repository": "acme/otherpred", "predicate_type": "https://example.com/other/v1"}`)}},
 		},
 		Yanked: map[string]map[string]string{"stolen": {"1.1": "oops"}},
 	}
@@ -97,7 +102,7 @@ func TestAuditContinuity(t *testing.T) {
 	srv, w := engIndex(t, contModel())
 	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
 	rep := eng.Audit(t.Context(), engRequirements(t,
-		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1"))
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1", "otherpred==1.1"))
 	acme := func(p string) []string { return []string{"acme/" + p} }
 	want := []contOut{
 		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
@@ -118,6 +123,8 @@ func TestAuditContinuity(t *testing.T) {
 		{Name: "split", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: []string{"acme/split-wheels", "acme/split"}},
 		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
 			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
+		{Name: "otherpred", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("otherpred")},
 	}
 	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
 		t.Errorf("continuity (-want +got):\n%s", diff)
