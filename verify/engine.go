@@ -261,12 +261,26 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
 	}
+	if n := len(rel.Files); n > pypi.MaxReleaseFiles {
+		// Each file is a download, a provenance fetch and a result held
+		// until the report: a document listing ~100,000 would make memory
+		// grow with what the index sends. Nothing is fetched.
+		p.Evidence = Error
+		p.Problems = append(p.Problems, Problem{Kind: IndexError, Message: fmt.Sprintf(
+			"%s %s: the index lists %d files for this release, more than the %d pyverify checks in one release; none was checked",
+			r.Name, p.Version, n, pypi.MaxReleaseFiles)})
+		e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities)
+		return p
+	}
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
 	files, pinProblems := selectFiles(r, rel)
 	p.Problems = append(p.Problems, pinProblems...)
 	p.Files = make([]File, len(files))
-	var g errgroup.Group // bounded by the release's file count; requests by the client
+	// Requests are bounded by the client and files in progress by
+	// e.files; the limit bounds the goroutines waiting for them.
+	var g errgroup.Group
+	g.SetLimit(2 * e.o.Concurrency)
 	for i, sel := range files {
 		f := rel.Files[sel]
 		if why, bad := foreign[sel]; bad {
