@@ -143,6 +143,11 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 			c.logf("cache hit %s", u)
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
 		}
+		if len(data) > largeDocThreshold {
+			if err := ticketFrom(ctx).hold(ctx); err != nil {
+				return fmt.Errorf("GET %s: %w", u, err)
+			}
+		}
 		if err := use(data); err != nil {
 			c.logf("cache: removing unusable entry for %s: %v", u, err)
 			c.cache.remove(c.cache.metaPath(u))

@@ -85,6 +85,7 @@ type Client struct {
 	base      *url.URL
 	hc        *http.Client
 	sem       *semaphore.Weighted
+	large     *semaphore.Weighted // tickets for large metadata documents (largedoc.go)
 	ua        string
 	maxTries  int
 	stall     time.Duration
@@ -126,6 +127,7 @@ func NewClient(o Options) (*Client, error) {
 		maxFile:   o.MaxArtifactSize,
 		names:     map[string]string{},
 		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
+		large:     semaphore.NewWeighted(maxLargeDocs),
 		ua:        o.UserAgent,
 		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
 		stall:     o.StallTimeout,
@@ -313,6 +315,20 @@ func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64)
 	if err := c.checkGet(rawURL); err != nil {
 		return nil, nil, err
 	}
+	for {
+		data, final, err = c.getDocOnce(ctx, rawURL, accept, limit)
+		if !errors.Is(err, errNeedTicket) {
+			return data, final, err
+		}
+		// Large, and no ticket free: wait for one holding no request
+		// slot, then fetch it again (largedoc.go).
+		if err := ticketFrom(ctx).hold(ctx); err != nil {
+			return nil, nil, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+	}
+}
+
+func (c *Client) getDocOnce(ctx context.Context, rawURL, accept string, limit int64) (data []byte, final *url.URL, err error) {
 	err = c.retrying(ctx, rawURL, func() (time.Duration, error) {
 		resp, retryAfter, err := c.try(ctx, rawURL, accept, false)
 		if err != nil {
@@ -324,7 +340,7 @@ func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64)
 		if resp.StatusCode != http.StatusOK {
 			return -1, statusError(resp, rawURL)
 		}
-		data, err = readAll(resp, rawURL, limit)
+		data, err = readAll(resp, rawURL, limit, ticketFrom(ctx))
 		return -1, retryBody(ctx, err)
 	})
 	return data, final, err
@@ -557,12 +573,23 @@ func (b *body) Close() error {
 }
 
 // readAll reads a metadata response of at most limit bytes, closing it.
-func readAll(resp *http.Response, rawURL string, limit int64) ([]byte, error) {
+func readAll(resp *http.Response, rawURL string, limit int64, t *ticket) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("GET %s: %d bytes exceeds the %d-byte limit: %w", rawURL, resp.ContentLength, limit, ErrTooLarge)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if resp.ContentLength > largeDocThreshold && !t.tryHold() {
+		return nil, errNeedTicket
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, min(limit, largeDocThreshold)+1))
+	if err == nil && int64(len(data)) > largeDocThreshold && limit > largeDocThreshold {
+		if !t.tryHold() {
+			return nil, errNeedTicket
+		}
+		var rest []byte
+		rest, err = io.ReadAll(io.LimitReader(resp.Body, limit+1-int64(len(data))))
+		data = append(data, rest...)
+	}
 	if err != nil {
 		return nil, err // body errors name the URL
 	}

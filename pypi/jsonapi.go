@@ -54,6 +54,8 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 	if err != nil {
 		return nil, err
 	}
+	ctx, done := c.largeDoc(ctx)
+	defer done()
 	var p *Project
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
@@ -72,6 +74,8 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 	if err != nil {
 		return nil, err
 	}
+	ctx, done := c.largeDoc(ctx)
+	defer done()
 	var r *Release
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func() ([]byte, error) { return c.getJSON(ctx, u, project) },
