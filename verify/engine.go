@@ -227,12 +227,15 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 	if arbitrary {
 		fetch = e.o.Index.Release // arbitrary equality: the string as written, nothing else
 	}
+	// One instant for the policy: whether it asks for the history and how
+	// it judges the package must not straddle an entry's expiry.
+	now := e.o.Now()
 	// The project's history (publisher continuity, issue #9) needs only
 	// the version, so it is read while the release is: its round trips
 	// overlap the package's own.
 	var (
 		hist    history
-		histRun = e.o.Policy.ContinuityFor(r.Name, e.o.Now())
+		histRun = e.o.Policy.ContinuityFor(r.Name, now)
 		histWG  sync.WaitGroup
 	)
 	if histRun {
@@ -254,7 +257,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		// about the request, so none of its files is fetched.
 		p.Evidence = Failed
 		p.Problems = append(p.Problems, *prob)
-		e.decide(&p, false, pinned, r.AttestationIdentities)
+		e.decide(&p, false, pinned, r.AttestationIdentities, now)
 		return p
 	}
 	p.Version = rel.Version
@@ -269,7 +272,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Problems = append(p.Problems, Problem{Kind: IndexError, Message: fmt.Sprintf(
 			"%s %s: the index lists %d files for this release, more than the %d pyverify checks in one release; none was checked",
 			r.Name, p.Version, n, pypi.MaxReleaseFiles)})
-		e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities)
+		e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities, now)
 		return p
 	}
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
@@ -318,7 +321,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) Package {
 		p.Problems = append(p.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s %s: the index lists no files for this release", r.Name, p.Version)})
 	}
-	e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities)
+	e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities, now)
 	return p
 }
 
@@ -576,7 +579,7 @@ func indexProblem(what string, err error) Problem {
 // attestation that does not verify fails the package whatever the policy
 // says; a package that could not be checked completely is not OK, but is a
 // violation only when definite evidence breaks the policy.
-func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher) {
+func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher, now time.Time) {
 	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity)}
 	if c := p.Continuity; c != nil && c.Status == policy.Unknown && (p.Evidence == Error || p.Evidence == Failed) {
 		// Already not ok for a stronger reason (often the same outage):
@@ -599,7 +602,7 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher
 			ev.LockedBy += " (" + p.Source + ")"
 		}
 	}
-	d := e.o.Policy.Evaluate(ev, e.o.Now())
+	d := e.o.Policy.Evaluate(ev, now)
 	p.PolicyEntry = d.Entry
 	if d.Location != "" {
 		p.PolicyEntry += " (" + d.Location + ")"
@@ -711,7 +714,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	}
 	p.Files = []File{f}
 	p.Evidence = f.Evidence
-	e.decide(&p, yanked, true, nil)
+	e.decide(&p, yanked, true, nil, e.o.Now())
 	return p
 }
 

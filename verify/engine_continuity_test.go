@@ -6,8 +6,11 @@ package verify_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -214,5 +217,33 @@ func TestAuditContinuityUnknown(t *testing.T) {
 	}
 	if rep.Summary.Errors != 0 || rep.Summary.OK != 0 || rep.Summary.Violations != 0 {
 		t.Errorf("summary %+v: want an incomplete package (exit 3)", rep.Summary)
+	}
+}
+
+// TestAuditContinuityOneClock: whether the policy asks for continuity and
+// how it judges the package are decided at one instant. Reading the clock
+// twice let an entry with continuity = false that expired in between skip
+// the history (first reading) and then report policy-expired with the top
+// level's continuity = true unchecked (second reading), ok.
+func TestAuditContinuityOneClock(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	var calls atomic.Int32
+	now := func() time.Time {
+		if calls.Add(1) == 1 {
+			return t0
+		}
+		return t0.Add(2 * time.Hour)
+	}
+	pol, err := policy.Parse("pyverify.toml", []byte("[packages.stolen]\ncontinuity = false\nreason = \"the project confirmed 1.2\"\nexpires = 2026-11-24T13:00:00Z\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, w := engIndex(t, contModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{Policy: pol, Now: now})
+	p := eng.Audit(t.Context(), engRequirements(t, "stolen==1.2")).Packages[0]
+	expired := slices.ContainsFunc(p.Problems, func(q verify.Problem) bool { return q.Kind == verify.PolicyExpired })
+	if expired != (p.Continuity != nil) {
+		t.Errorf("policy-expired reported: %v, continuity checked: %v (problems %v): the entry applied at one instant and not at the other", expired, p.Continuity != nil, p.Problems)
 	}
 }
