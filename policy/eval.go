@@ -96,7 +96,7 @@ const (
 	Changed ContinuityStatus = "changed"
 	// Regressed: the reference attested a distribution type (sdist or
 	// wheels) and this release has a file of that type without an
-	// attestation: the stolen-token pattern.
+	// attestation, or no attested file at all: the stolen-token pattern.
 	Regressed ContinuityStatus = "regressed"
 	// Inconsistent: the release's own files name different publishers.
 	Inconsistent ContinuityStatus = "inconsistent"

@@ -153,6 +153,11 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 			c.logf("cache hit %s", u)
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
 		}
+		if len(ent.body) > largeDocThreshold {
+			if err := ticketFrom(ctx).hold(ctx); err != nil {
+				return fmt.Errorf("GET %s: %w", u, err)
+			}
+		}
 		if err := use(ent.body); err != nil {
 			c.logf("cache: removing unusable entry for %s: %v", u, err)
 			c.cache.remove(c.cache.metaPath(u))
@@ -162,6 +167,13 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 		return nil
 	}
 	ent := c.cache.readMeta(u, limit)
+	if ent != nil && len(ent.body) > largeDocThreshold {
+		// A large cached copy is used, or revalidated and used, holding a
+		// ticket as a large response would be (largedoc.go).
+		if err := ticketFrom(ctx).hold(ctx); err != nil {
+			return fmt.Errorf("GET %s: %w", u, err)
+		}
+	}
 	if ent != nil && ent.fresh(c.now()) {
 		left := ent.Date.Add(ent.MaxAge).Sub(c.now()).Round(time.Second)
 		if ent.Status == 404 {

@@ -93,6 +93,7 @@ type Client struct {
 	base      *url.URL
 	hc        *http.Client
 	sem       *semaphore.Weighted
+	large     *semaphore.Weighted // tickets for large metadata documents (largedoc.go)
 	ua        string
 	maxTries  int
 	stall     time.Duration
@@ -134,6 +135,7 @@ func NewClient(o Options) (*Client, error) {
 		maxFile:   o.MaxArtifactSize,
 		names:     map[string]string{},
 		sem:       semaphore.NewWeighted(int64(orDefault(o.Concurrency, DefaultConcurrency))),
+		large:     semaphore.NewWeighted(maxLargeDocs),
 		ua:        o.UserAgent,
 		maxTries:  orDefault(o.MaxTries, DefaultMaxTries),
 		stall:     o.StallTimeout,
@@ -335,6 +337,20 @@ func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64,
 	if err := c.checkGet(rawURL); err != nil {
 		return ans, err
 	}
+	for {
+		ans, err = c.getDocOnce(ctx, rawURL, accept, limit, cond)
+		if !errors.Is(err, errNeedTicket) {
+			return ans, err
+		}
+		// Large, and no ticket free: wait for one holding no request
+		// slot, then fetch it again (largedoc.go).
+		if err := ticketFrom(ctx).hold(ctx); err != nil {
+			return docAnswer{}, fmt.Errorf("GET %s: %w", rawURL, err)
+		}
+	}
+}
+
+func (c *Client) getDocOnce(ctx context.Context, rawURL, accept string, limit int64, cond *docMeta) (ans docAnswer, err error) {
 	hdr := http.Header{"Accept": {accept}}
 	cond.conditions(hdr)
 	err = c.retrying(ctx, rawURL, func() (time.Duration, error) {
@@ -357,7 +373,7 @@ func (c *Client) getDoc(ctx context.Context, rawURL, accept string, limit int64,
 		case resp.StatusCode != http.StatusOK:
 			return -1, statusError(resp, rawURL)
 		}
-		ans.data, err = readAll(resp, rawURL, limit)
+		ans.data, err = readAll(resp, rawURL, limit, ticketFrom(ctx))
 		return -1, retryBody(ctx, err)
 	})
 	return ans, err
@@ -590,12 +606,23 @@ func (b *body) Close() error {
 }
 
 // readAll reads a metadata response of at most limit bytes, closing it.
-func readAll(resp *http.Response, rawURL string, limit int64) ([]byte, error) {
+func readAll(resp *http.Response, rawURL string, limit int64, t *ticket) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("GET %s: %d bytes exceeds the %d-byte limit: %w", rawURL, resp.ContentLength, limit, ErrTooLarge)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if resp.ContentLength > largeDocThreshold && !t.tryHold() {
+		return nil, errNeedTicket
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, min(limit, largeDocThreshold)+1))
+	if err == nil && int64(len(data)) > largeDocThreshold && limit > largeDocThreshold {
+		if !t.tryHold() {
+			return nil, errNeedTicket
+		}
+		var rest []byte
+		rest, err = io.ReadAll(io.LimitReader(resp.Body, limit+1-int64(len(data))))
+		data = append(data, rest...)
+	}
 	if err != nil {
 		return nil, err // body errors name the URL
 	}

@@ -64,6 +64,8 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 	if err != nil {
 		return nil, err
 	}
+	ctx, done := c.largeDoc(ctx)
+	defer done()
 	var p *Project
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },
@@ -82,6 +84,8 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 	if err != nil {
 		return nil, err
 	}
+	ctx, done := c.largeDoc(ctx)
+	defer done()
 	var r *Release
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },

@@ -11,6 +11,13 @@ const (
 	// /pypi/<p>/<v>/json). pypi.org's largest project documents are a few MiB.
 	MaxJSONDocumentSize = 16 << 20
 
+	// MaxReleaseFiles bounds the files one release may list for the
+	// engine to check them. The largest releases on pypi.org list a few
+	// hundred wheels; a 16 MiB document can list ~100,000 entries, each a
+	// download, a provenance fetch and a result kept until the report is
+	// printed (issue #8: memory bounded by concurrency).
+	MaxReleaseFiles = 4096
+
 	// MaxProvenanceSize bounds an Integrity API provenance object. Real ones
 	// are around 10 KiB per attestation.
 	MaxProvenanceSize = 4 << 20

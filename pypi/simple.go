@@ -1,6 +1,7 @@
 package pypi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,15 +45,6 @@ type SimpleFile struct {
 // wire shape of PEP 691 (with PEP 740's provenance and PEP 714's
 // core-metadata). "provenance" is decoded as raw JSON to tell a missing key
 // from null.
-type simpleDoc struct {
-	Meta *struct {
-		APIVersion string `json:"api-version"`
-	} `json:"meta"`
-	Name     string        `json:"name"`
-	Files    []*simpleFile `json:"files"`
-	Versions []string      `json:"versions"`
-}
-
 type simpleFile struct {
 	Filename     string            `json:"filename"`
 	URL          string            `json:"url"`
@@ -73,6 +65,8 @@ func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, er
 		return nil, err
 	}
 	u += "/"
+	ctx, done := c.largeDoc(ctx)
+	defer done()
 	var sp *SimpleProject
 	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getSimple(ctx, u, cond) },
@@ -93,25 +87,86 @@ func (c *Client) getSimple(ctx context.Context, u string, cond *docMeta) (docAns
 	return ans, err
 }
 
-// decodeSimple decodes a PEP 691 project page fetched from docURL.
+// decodeSimple decodes a PEP 691 project page fetched from docURL. The
+// files are decoded one at a time into one reused value, so that a page
+// with hundreds of thousands of entries costs its result, not a wire copy
+// of each entry besides (issue #8: a hostile 16 MiB page cost ~300 MB).
 func decodeSimple(docURL string, data []byte) (*SimpleProject, error) {
 	if err := CheckStrictJSON(data); err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}
 	}
-	var doc simpleDoc
-	if err := unmarshal(data, &doc); err != nil {
+	out, err := decodeSimpleDoc(docURL, data)
+	if err != nil {
 		return nil, &DecodeError{URL: docURL, Err: err}
 	}
-	if doc.Meta == nil || !strings.HasPrefix(doc.Meta.APIVersion, "1.") {
-		return nil, &DecodeError{URL: docURL, Err: errors.New(`no PEP 691 "meta.api-version" 1.x`)}
+	return out, nil
+}
+
+func decodeSimpleDoc(docURL string, data []byte) (*SimpleProject, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
 	}
-	if doc.Files == nil {
-		return nil, &DecodeError{URL: docURL, Err: errors.New(`no "files" list`)}
+	var (
+		meta *struct {
+			APIVersion string `json:"api-version"`
+		}
+		out      = &SimpleProject{}
+		hasFiles bool
+	)
+	for d.More() {
+		kt, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch kt {
+		case "meta":
+			err = d.Decode(&meta)
+		case "name":
+			err = d.Decode(&out.Name)
+		case "versions":
+			err = d.Decode(&out.Versions)
+		case "files":
+			hasFiles, err = decodeSimpleFiles(d, out)
+		default:
+			var skip json.RawMessage
+			err = d.Decode(&skip)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	out := &SimpleProject{Name: doc.Name, Versions: doc.Versions, Files: make([]SimpleFile, 0, len(doc.Files))}
-	for i, f := range doc.Files {
-		if f == nil || f.Filename == "" || strings.ContainsAny(f.Filename, "/\\\x00") {
-			return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("file %d: missing or invalid filename", i)}
+	if meta == nil || !strings.HasPrefix(meta.APIVersion, "1.") {
+		return nil, errors.New(`no PEP 691 "meta.api-version" 1.x`)
+	}
+	if !hasFiles {
+		return nil, errors.New(`no "files" list`)
+	}
+	return out, nil
+}
+
+// decodeSimpleFiles decodes the "files" list into out.Files; false when it
+// is null.
+func decodeSimpleFiles(d *json.Decoder, out *SimpleProject) (bool, error) {
+	tok, err := d.Token()
+	switch {
+	case err != nil:
+		return false, err
+	case tok == nil:
+		return false, nil
+	case tok != json.Delim('['):
+		return false, errors.New(`"files" is not a list`)
+	}
+	out.Files = []SimpleFile{}
+	hashes := map[string]string{}
+	for i := 0; d.More(); i++ {
+		clear(hashes)
+		f := simpleFile{Hashes: hashes}
+		if err := d.Decode(&f); err != nil {
+			return false, fmt.Errorf("file %d: %w", i, err)
+		}
+		if f.Filename == "" || strings.ContainsAny(f.Filename, "/\\\x00") {
+			return false, fmt.Errorf("file %d: missing or invalid filename", i)
 		}
 		sf := SimpleFile{Filename: f.Filename, URL: f.URL, SHA256: strings.ToLower(f.Hashes["sha256"])}
 		sf.Yanked = truthy(f.Yanked)
@@ -121,14 +176,15 @@ func decodeSimple(docURL string, data []byte) (*SimpleProject, error) {
 			if string(f.Provenance) != "null" {
 				var s string
 				if err := json.Unmarshal(f.Provenance, &s); err != nil {
-					return nil, &DecodeError{URL: docURL, Err: fmt.Errorf("%s: provenance is neither a URL nor null", f.Filename)}
+					return false, fmt.Errorf("%s: provenance is neither a URL nor null", f.Filename)
 				}
 				sf.Provenance = s
 			}
 		}
 		out.Files = append(out.Files, sf)
 	}
-	return out, nil
+	_, err = d.Token() // ']'
+	return true, err
 }
 
 // truthy reads a PEP 691 value that is false, true, a string (a yank

@@ -51,7 +51,10 @@ func checkReleaseDocument(project, version string, arbitrary bool, rel *pypi.Rel
 // installers) have no strict grammar, so their name must start with the
 // project, a dash and the version.
 func checkFileBinding(project, version string, arbitrary bool, filename string) string {
-	if d, err := pypi.ParseDistFilename(filename); err == nil && !arbitrary {
+	// Under === too: a name that parses has one version, which must be
+	// the release's, not merely start with it (demo-1.0.1-….whl is not
+	// demo===1.0's).
+	if d, err := pypi.ParseDistFilename(filename); err == nil {
 		if d.Name != pypi.NormalizeName(project) {
 			return fmt.Sprintf("it is a distribution of the project %s, not %s", d.Name, pypi.NormalizeName(project))
 		}
@@ -76,7 +79,9 @@ var legacyExtensions = []string{
 // legacyBinds reports whether filename is NAME-VERSION[-…|.…]EXT with NAME
 // normalising to project and VERSION naming version. The version is the
 // text after the name's dash up to the next dash, or a shorter prefix of
-// it ending before a dot ("1.0.win32" in a bdist_wininst name).
+// it ending before a dot ("1.0.win32" in a bdist_wininst name). The longest
+// prefix that is a PEP 440 version is the version: 1.0.1 and 1.0.post1
+// are not 1.0 with a suffix.
 func legacyBinds(project, version string, arbitrary bool, filename string) bool {
 	stem := ""
 	for _, ext := range legacyExtensions {
@@ -100,6 +105,9 @@ func legacyBinds(project, version string, arbitrary bool, filename string) bool 
 		for cand := rest; cand != ""; {
 			if sameVersion(version, cand, arbitrary) {
 				return true
+			}
+			if _, err := pypi.ParseVersion(cand); err == nil {
+				break
 			}
 			j := strings.LastIndexByte(cand, '.')
 			if j < 0 {

@@ -276,12 +276,21 @@ func continuity(project, version string, h history, files []File) *Continuity {
 	}
 	before := publisherList(h.publishers)
 	for _, f := range files {
+		// A file of a type the reference attested has lost its
+		// attestation; when nothing in the release is attested, every
+		// unattested file has (a stolen token can upload only the type the
+		// project never attested). Attestations of unknown predicate types
+		// are no evidence of a publisher (SPEC §4.4), so they do not count.
 		d, err := pypi.ParseDistFilename(f.Filename)
-		if err != nil || f.Evidence != HashOnly || len(f.Attestations) > 0 || !slices.Contains(h.refKinds, d.Kind) {
+		if f.Evidence != HashOnly || len(seen) > 0 && (err != nil || !slices.Contains(h.refKinds, d.Kind)) {
 			continue
 		}
+		what := "has no attestation"
+		if len(f.Attestations) > 0 {
+			what = "has no attestation of a known predicate type"
+		}
 		c.Findings = append(c.Findings, Problem{Kind: ProvenanceRegressed, Message: fmt.Sprintf(
-			"%s %s: %s was attested by %s; %s's %s has no attestation", project, version, h.ref, before, version, f.Filename)})
+			"%s %s: %s was attested by %s; %s's %s %s", project, version, h.ref, before, version, f.Filename, what)})
 	}
 	for _, p := range distinct {
 		if !slices.ContainsFunc(h.publishers, func(q Publisher) bool { return samePublisher(p, q) }) {

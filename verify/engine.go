@@ -182,6 +182,7 @@ type pending struct {
 	depsUnknown    string             // why deps could not be read; "" when read
 	extras         []string           // the extras the requirement asks for
 	marker         pypi.Marker        // the requirement's marker
+	now            time.Time          // the instant the policy is read at
 }
 
 // settle applies the policy to a package auditOne left pending; nil
@@ -190,7 +191,7 @@ func (e *Engine) settle(p *Package, pd *pending, c *policy.Closure) {
 	if pd == nil {
 		return
 	}
-	e.decide(p, pd.yanked, pd.pinned, pd.locked, c)
+	e.decide(p, pd.yanked, pd.pinned, pd.locked, c, pd.now)
 }
 
 func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
@@ -315,12 +316,15 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 	if arbitrary {
 		fetch = e.o.Index.Release // arbitrary equality: the string as written, nothing else
 	}
+	// One instant for the policy: whether it asks for the history and how
+	// it judges the package must not straddle an entry's expiry.
+	now := e.o.Now()
 	// The project's history (publisher continuity, issue #9) needs only
 	// the version, so it is read while the release is: its round trips
 	// overlap the package's own.
 	var (
 		hist    history
-		histRun = e.o.Policy.ContinuityFor(r.Name, e.o.Now())
+		histRun = e.o.Policy.ContinuityFor(r.Name, now)
 		histWG  sync.WaitGroup
 	)
 	if histRun {
@@ -342,12 +346,23 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 		// about the request, so none of its files is fetched.
 		p.Evidence = Failed
 		p.Problems = append(p.Problems, *prob)
-		e.decide(&p, false, pinned, r.AttestationIdentities, nil)
+		e.decide(&p, false, pinned, r.AttestationIdentities, nil, now)
 		return p, nil
 	}
 	p.Version = rel.Version
 	if rel.Yanked {
 		p.Problems = append(p.Problems, yankedProblem(r.Name, p.Version, rel.YankedReason))
+	}
+	if n := len(rel.Files); n > pypi.MaxReleaseFiles {
+		// Each file is a download, a provenance fetch and a result held
+		// until the report: a document listing ~100,000 would make memory
+		// grow with what the index sends. Nothing is fetched.
+		p.Evidence = Error
+		p.Problems = append(p.Problems, Problem{Kind: IndexError, Message: fmt.Sprintf(
+			"%s %s: the index lists %d files for this release, more than the %d pyverify checks in one release; none was checked",
+			r.Name, p.Version, n, pypi.MaxReleaseFiles)})
+		e.decide(&p, rel.Yanked, pinned, r.AttestationIdentities, nil, now)
+		return p, nil
 	}
 	foreign, dups := bindFiles(r.Name, p.Version, arbitrary, rel)
 	p.Problems = append(p.Problems, dups...)
@@ -368,7 +383,10 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 		recordProb  *Problem
 	)
 	p.Files = make([]File, len(files))
-	var g errgroup.Group // bounded by the release's file count; requests by the client
+	// Requests are bounded by the client and files in progress by
+	// e.files; the limit bounds the goroutines waiting for them.
+	var g errgroup.Group
+	g.SetLimit(2 * e.o.Concurrency)
 	for i, sel := range files {
 		f := rel.Files[sel]
 		if why, bad := foreign[sel]; bad {
@@ -417,7 +435,7 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 		p.Problems = append(p.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s %s: the index lists no files for this release", r.Name, p.Version)})
 	}
-	pd := &pending{yanked: rel.Yanked, pinned: pinned, locked: r.AttestationIdentities, extras: r.Extras, marker: r.ParsedMarker}
+	pd := &pending{yanked: rel.Yanked, pinned: pinned, locked: r.AttestationIdentities, extras: r.Extras, marker: r.ParsedMarker, now: now}
 	if e.o.ClosureEnv != nil && r.ParsedMarker.EvaluateExtras(*e.o.ClosureEnv, nil) {
 		pd.deps, pd.depsUnknown = e.dependencies(ctx, p, rel)
 	}
@@ -708,7 +726,9 @@ func indexProblem(what string, err error) Problem {
 // attestation that does not verify fails the package whatever the policy
 // says; a package that could not be checked completely is not OK, but is a
 // violation only when definite evidence breaks the policy.
-func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher, closure *policy.Closure) {
+// now is the one instant the package's policy is read at: the same one
+// that decided whether its history was fetched.
+func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher, closure *policy.Closure, now time.Time) {
 	ev := policy.Evidence{Name: p.Name, Yanked: yanked, Pinned: pinned, Continuity: policyContinuity(p.Continuity), Closure: closure}
 	if c := p.Continuity; c != nil && c.Status == policy.Unknown && (p.Evidence == Error || p.Evidence == Failed) {
 		// Already not ok for a stronger reason (often the same outage):
@@ -731,7 +751,7 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher
 			ev.LockedBy += " (" + p.Source + ")"
 		}
 	}
-	d := e.o.Policy.Evaluate(ev, e.o.Now())
+	d := e.o.Policy.Evaluate(ev, now)
 	p.PolicyEntry = d.Entry
 	if d.Location != "" {
 		p.PolicyEntry += " (" + d.Location + ")"
@@ -843,7 +863,7 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	}
 	p.Files = []File{f}
 	p.Evidence = f.Evidence
-	e.decide(&p, yanked, true, nil, nil)
+	e.decide(&p, yanked, true, nil, nil, e.o.Now())
 	return p
 }
 

@@ -191,3 +191,44 @@ func TestVerifyLocalBindsTheIndexDocument(t *testing.T) {
 		})
 	}
 }
+
+// TestBindingVersionIsWholeNotPrefix: a filename's version must be the
+// release's, not merely start with it. Under === the wheel and sdist names
+// were read as legacy names whose version may be followed by ".platform",
+// so demo 1.0.1's genuine attested files passed as demo===1.0; and a
+// legacy name such as demo-1.0.1.tar.bz2 passed as a file of demo==1.0.
+func TestBindingVersionIsWholeNotPrefix(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		req  string
+		lie  pypitest.Lie
+	}{
+		{"=== with another release's wheel and sdist", "demo===1.0", pypitest.Lie{FilesOf: "demo/1.0.1"}},
+		{"=== with a post-release's files", "demo===1.0", pypitest.Lie{FilesOf: "demo/1.0.post1"}},
+		{"== with another release's legacy sdist", "demo==1.0", pypitest.Lie{FilesOf: "demo/1.0.1legacy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := bindModel()
+			m.Projects["demo"]["1.0.1"] = []pypitest.ModelFile{
+				engFile(engWheel("demo", "1.0.1"), engPublisher), engFile(engSdist("demo", "1.0.1"), engPublisher)}
+			m.Projects["demo"]["1.0.post1"] = []pypitest.ModelFile{engFile(engWheel("demo", "1.0.post1"), engPublisher)}
+			m.Projects["demo"]["1.0.1legacy"] = []pypitest.ModelFile{engFile("demo-1.0.1.tar.bz2", "")}
+			srv, w := engIndex(t, m)
+			srv.Lie("demo", "1.0", tt.lie)
+			eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+			rep := eng.Audit(t.Context(), engRequirements(t, tt.req))
+			p := rep.Packages[0]
+			if p.OK || p.Evidence != verify.Failed {
+				t.Fatalf("evidence %s ok %v, want failed", p.Evidence, p.OK)
+			}
+			for _, f := range p.Files {
+				if got := engKinds(f.Problems); !slices.Contains(got, verify.IndexMismatch) {
+					t.Errorf("%s: problems %v, want index-mismatch", f.Filename, got)
+				}
+			}
+		})
+	}
+}

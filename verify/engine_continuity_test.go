@@ -6,8 +6,11 @@ package verify_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -57,6 +60,16 @@ func contModel() pypitest.Model {
 			// only the sdist was ever attested: an unattested wheel is no regression
 			"partial": {"1.0": contRelease("partial", "1.0", "", "acme/partial"),
 				"1.1": contRelease("partial", "1.1", "", "acme/partial")},
+			// the same history, then a release uploaded with a stolen token
+			// that holds only a wheel: nothing in it is attested, which is
+			// the stolen-token pattern whatever kinds the reference attested
+			"wheelonly": {"1.0": contRelease("wheelonly", "1.0", "", "acme/wheelonly"),
+				"1.1": contRelease("wheelonly", "1.1", "", "")[:1]},
+			// attestations of an unknown predicate type are no evidence of
+			// a publisher: the files still lost theirs
+			"otherpred": {"1.0": contRelease("otherpred", "1.0", "acme/otherpred", "acme/otherpred"),
+				"1.1": {engFile(engWheel("otherpred", "1.1"), byRepo("acme/otherpred")),
+					engFile(engSdist("otherpred", "1.1"), `{"repository": "acme/otherpred", "predicate_type": "https://example.com/other/v1"}`)}},
 		},
 		Yanked: map[string]map[string]string{"stolen": {"1.1": "oops"}},
 	}
@@ -92,7 +105,7 @@ func TestAuditContinuity(t *testing.T) {
 	srv, w := engIndex(t, contModel())
 	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
 	rep := eng.Audit(t.Context(), engRequirements(t,
-		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1"))
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1", "otherpred==1.1"))
 	acme := func(p string) []string { return []string{"acme/" + p} }
 	want := []contOut{
 		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
@@ -111,6 +124,10 @@ func TestAuditContinuity(t *testing.T) {
 		{Name: "plain", Version: "2.0", Evidence: verify.HashOnly, OK: true, Status: policy.First},
 		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
 		{Name: "split", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: []string{"acme/split-wheels", "acme/split"}},
+		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
+		{Name: "otherpred", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
+			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("otherpred")},
 	}
 	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
 		t.Errorf("continuity (-want +got):\n%s", diff)
@@ -200,5 +217,33 @@ func TestAuditContinuityUnknown(t *testing.T) {
 	}
 	if rep.Summary.Errors != 0 || rep.Summary.OK != 0 || rep.Summary.Violations != 0 {
 		t.Errorf("summary %+v: want an incomplete package (exit 3)", rep.Summary)
+	}
+}
+
+// TestAuditContinuityOneClock: whether the policy asks for continuity and
+// how it judges the package are decided at one instant. Reading the clock
+// twice let an entry with continuity = false that expired in between skip
+// the history (first reading) and then report policy-expired with the top
+// level's continuity = true unchecked (second reading), ok.
+func TestAuditContinuityOneClock(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	var calls atomic.Int32
+	now := func() time.Time {
+		if calls.Add(1) == 1 {
+			return t0
+		}
+		return t0.Add(2 * time.Hour)
+	}
+	pol, err := policy.Parse("pyverify.toml", []byte("[packages.stolen]\ncontinuity = false\nreason = \"the project confirmed 1.2\"\nexpires = 2026-11-24T13:00:00Z\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, w := engIndex(t, contModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{Policy: pol, Now: now})
+	p := eng.Audit(t.Context(), engRequirements(t, "stolen==1.2")).Packages[0]
+	expired := slices.ContainsFunc(p.Problems, func(q verify.Problem) bool { return q.Kind == verify.PolicyExpired })
+	if expired != (p.Continuity != nil) {
+		t.Errorf("policy-expired reported: %v, continuity checked: %v (problems %v): the entry applied at one instant and not at the other", expired, p.Continuity != nil, p.Problems)
 	}
 }

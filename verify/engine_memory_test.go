@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyverify/pyverify/policy"
 	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -96,4 +97,57 @@ func TestAuditBoundsFilesInProgress(t *testing.T) {
 	if got := rep.Packages[0]; got.Evidence != verify.HashOnly || len(got.Files) != 40 {
 		t.Errorf("package = %s with %d files, want hash-only with 40: %+v", got.Evidence, len(got.Files), strings.TrimSpace(fmt.Sprint(got.Problems)))
 	}
+}
+
+// TestAuditRefusesFloodedRelease: a release document may list as many
+// files as fit in pypi.MaxJSONDocumentSize (~100,000 tiny entries), each a
+// goroutine, a download, a provenance fetch and a File kept until the
+// report is printed, per package (issue #8 "memory bounded by
+// concurrency, whatever the index sends"). Beyond pypi.MaxReleaseFiles,
+// far above any real release, nothing is fetched and the package is an
+// index-error.
+func TestAuditRefusesFloodedRelease(t *testing.T) {
+	w, err := engShared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		files     int
+		want      verify.Evidence
+		downloads bool
+	}{
+		{pypi.MaxReleaseFiles, verify.HashOnly, true},
+		{pypi.MaxReleaseFiles + 1, verify.Error, false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.files), func(t *testing.T) {
+			release := make(chan struct{})
+			close(release)
+			idx := &heldIndex{files: tt.files, release: release}
+			eng := verify.NewEngine(verify.Options{Index: idx, Verifier: w.ver, Policy: noContinuity(t)})
+			r, err := pypi.ParseRequirement("wide==1.0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := eng.Audit(t.Context(), []pypi.Requirement{r}).Packages[0]
+			if p.Evidence != tt.want || p.OK != (tt.want == verify.HashOnly) {
+				t.Errorf("evidence %s ok %v, want %s; problems %v", p.Evidence, p.OK, tt.want, p.Problems)
+			}
+			if idx.peak > 0 != tt.downloads {
+				t.Errorf("downloads started: %v, want %v", idx.peak > 0, tt.downloads)
+			}
+			if !tt.downloads && (len(p.Problems) != 1 || p.Problems[0].Kind != verify.IndexError || !strings.Contains(p.Problems[0].Message, "files")) {
+				t.Errorf("problems %v, want one index-error about the number of files", p.Problems)
+			}
+		})
+	}
+}
+
+func noContinuity(t *testing.T) *policy.Policy {
+	t.Helper()
+	pol, err := policy.Parse("pyverify.toml", []byte("continuity = false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pol
 }

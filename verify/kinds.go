@@ -92,7 +92,7 @@ var Kinds = []KindInfo{
 			"the policy"},
 	{Kind: ProvenanceRegressed, Title: "An earlier release was attested; this file is not", Violation: true,
 		Help: "an earlier release was attested by a Trusted Publisher, but this release has a file of the same " +
-			"type without an attestation: the pattern of an upload with a stolen API token; do not install " +
+			"type without an attestation, or no attested file at all: the pattern of an upload with a stolen API token; do not install " +
 			"until the project confirms the release, then allow it with a policy entry (reason and expiry)"},
 	{Kind: PublisherChanged, Title: "The publisher differs from the previous attested release", Violation: true,
 		Help: "this release is attested by a publisher the previous attested release did not name: the project " +
