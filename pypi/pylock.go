@@ -317,12 +317,13 @@ func (p *lockParser) hashes(r *Requirement, v any, what string, line int) {
 		return
 	}
 	s = strings.ToLower(s)
-	if !isSHA256Hex(s) {
+	d, err := ParseSHA256(s)
+	if err != nil {
 		p.errorf(line, "%s: invalid sha256 hash %q: want 64 hexadecimal digits", what, s)
 		return
 	}
-	if !slices.Contains(r.Hashes, s) {
-		r.Hashes = append(r.Hashes, s)
+	if !slices.Contains(r.Hashes, d) {
+		r.Hashes = append(r.Hashes, d)
 	}
 }
 
@@ -344,19 +345,6 @@ func (p *lockParser) str(t map[string]any, key, what string, line int) (string, 
 		return "", false
 	}
 	return s, true
-}
-
-func isSHA256Hex(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // tomlType names the TOML type of a decoded value for messages.

@@ -352,7 +352,7 @@ func fromFile(f verify.File) File {
 		Filename:     f.Filename,
 		URL:          f.URL,
 		Size:         f.Size,
-		SHA256:       f.SHA256,
+		SHA256:       string(f.SHA256),
 		Bytes:        string(bytesOrNone(f.Bytes)),
 		Downloaded:   f.Bytes == verify.BytesDownloaded,
 		Evidence:     string(evidenceOrError(f.Evidence)),

@@ -175,7 +175,7 @@ func engSHA256(t *testing.T, filename string) string {
 	if err != nil {
 		t.Fatalf("hash %s: %v", filename, err)
 	}
-	return d
+	return string(d)
 }
 
 // Paths of the fake index, for fault injection.

@@ -163,7 +163,7 @@ type File struct {
 	Filename string
 	URL      string
 	Size     int64
-	SHA256   string // the digest the index lists (or the local file's, for verify)
+	SHA256   pypi.SHA256 // the digest the index lists (or the local file's, for verify)
 	// RequiresPython is the file's requires_python as the index lists it,
 	// "" when none (kept for the lock pyverify download writes).
 	RequiresPython string
