@@ -109,7 +109,7 @@ func (r Requirement) Source() string {
 	if r.File == "" {
 		return "command line"
 	}
-	return fmt.Sprintf("%s:%d", r.File, r.Line)
+	return r.Position().String()
 }
 
 // Option is a recognised pip option line, such as "--index-url URL".

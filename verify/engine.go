@@ -227,9 +227,7 @@ func newPackage(r pypi.Requirement) Package {
 	if p.Name == "" { // a URL or path requirement that does not say its name
 		p.Name = r.Text
 	}
-	if r.File != "" {
-		p.Source = r.Source()
-	}
+	p.Source = r.Position()
 	if v, ok := r.Pinned(); ok {
 		p.Version = v
 	}
@@ -717,8 +715,8 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher
 	if len(locked) > 0 {
 		ev.Locked = locked
 		ev.LockedBy = "the lock file"
-		if p.Source != "" {
-			ev.LockedBy += " (" + p.Source + ")"
+		if p.Source.File != "" {
+			ev.LockedBy += " (" + p.Source.String() + ")"
 		}
 	}
 	d := e.o.Policy.Evaluate(ev, e.o.Now())

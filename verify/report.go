@@ -187,11 +187,11 @@ func (f File) AllProblems() []Problem {
 
 // Package is the outcome for one requested package (one requirement).
 type Package struct {
-	Name         string // as requested
-	Version      string // resolved or pinned version; "" when unknown
-	Requirement  string // the requirement as written
-	Source       string // "FILE:LINE", or "" for inline / command-line input
-	Marker       string // environment marker, kept and shown (SPEC §3)
+	Name         string        // as requested
+	Version      string        // resolved or pinned version; "" when unknown
+	Requirement  string        // the requirement as written
+	Source       pypi.Position // where the requirement was read; zero for inline / command-line input
+	Marker       string        // environment marker, kept and shown (SPEC §3)
 	Evidence     Evidence
 	OK           bool   // the policy is satisfied and the package was fully checked
 	Violation    bool   // the policy is violated (or evidence failed): exit 1
