@@ -9,7 +9,8 @@
 // unexpired entry decides, and each violation it finds carries a SPEC §5
 // problem slug and a message naming the package, the file and the rule.
 //
-// Import rule: policy may import pypi (names only) from this module, and the
+// Import rule: policy may import pypi (names, versions, publishers and the
+// positioned TOML tree, pypi.ParseTOML, it decodes) from this module, and the
 // TOML library (github.com/pelletier/go-toml/v2) from outside it; it never
 // imports verify, report, sigstore-go or cobra. The verify package fills in
 // Evidence, which is defined here, on the consumer's side.

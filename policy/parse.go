@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // Error is an invalid policy: a TOML syntax error or a key, type, value or
@@ -85,19 +84,19 @@ func ParsePyproject(name string, data []byte) (p *Policy, found bool, err error)
 	if err != nil {
 		return nil, false, err
 	}
-	tool := root.fields["tool"]
+	tool := root.Fields["tool"]
 	if tool == nil {
 		return nil, false, nil
 	}
-	if tool.kind != tTable {
-		return nil, false, tool.errorf(name, "key \"tool\" must be a table, not %s", tool.typeName())
+	if tool.Kind != pypi.TOMLTable {
+		return nil, false, errorAt(name, tool.Where(), "key \"tool\" must be a table, not %s", tool.TypeName())
 	}
-	t := tool.fields["pyverify"]
+	t := tool.Fields["pyverify"]
 	if t == nil {
 		return nil, false, nil
 	}
-	if t.kind != tTable {
-		return nil, false, t.errorf(name, "key \"tool.pyverify\" must be a table, not %s", t.typeName())
+	if t.Kind != pypi.TOMLTable {
+		return nil, false, errorAt(name, t.Where(), "key \"tool.pyverify\" must be a table, not %s", t.TypeName())
 	}
 	d := &decoder{file: name}
 	p = d.policy(t, "tool.pyverify.")
@@ -159,317 +158,25 @@ func Discover(fsys fs.FS) (*Policy, error) {
 	return p, nil
 }
 
-// pos is a 1-based line and byte column.
-type pos struct{ line, col int }
-
-// tkind is the shape of a value in the positioned tree.
-type tkind int
-
-const (
-	tTable tkind = iota
-	tArray
-	tScalar
-)
-
-// tvalue is a TOML value with the positions needed for error messages. The
-// go-toml decoder has already checked the document (duplicate keys, table
-// redefinitions, value syntax), so the tree builder only assembles.
-type tvalue struct {
-	kind tkind
-	key  pos // the key (or header) that introduced the value
-	at   pos // the value itself; zero when it has no text of its own
-
-	names  []string           // tables: keys in file order
-	fields map[string]*tvalue // tables
-	elems  []*tvalue          // arrays
-	sk     unstable.Kind      // scalars
-	text   string             // scalars: decoded value (raw for non-strings)
-	inline bool               // tables: written as { ... }
-}
-
-// newTable makes an empty table value.
-func newTable(key, at pos) *tvalue {
-	return &tvalue{kind: tTable, key: key, at: at, fields: map[string]*tvalue{}}
-}
-
-// where is the position to report for a problem with the value.
-func (v *tvalue) where() pos {
-	if v.at.line > 0 {
-		return v.at
-	}
-	if v.key.line > 0 {
-		return v.key
-	}
-	return pos{1, 1}
-}
-
-// errorf positions an error at the value (see where).
-func (v *tvalue) errorf(file, format string, args ...any) *Error {
-	p := v.where()
-	return &Error{File: file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
-}
-
-// keyErrorf positions an error at the key that introduced the value:
-// unknown keys, and problems with a table as a whole.
-func (v *tvalue) keyErrorf(file, format string, args ...any) *Error {
-	p := v.key
-	if p.line < 1 {
-		p = v.where()
-	}
-	return &Error{File: file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
-}
-
-// typeName names the value's TOML type for "wrong type" messages.
-func (v *tvalue) typeName() string {
-	switch v.kind {
-	case tTable:
-		return "a table"
-	case tArray:
-		return "an array"
-	}
-	switch v.sk {
-	case unstable.String:
-		return "a string"
-	case unstable.Bool:
-		return "a boolean"
-	case unstable.Integer:
-		return "an integer"
-	case unstable.Float:
-		return "a float"
-	case unstable.LocalDate:
-		return "a date"
-	case unstable.LocalTime:
-		return "a time"
-	case unstable.LocalDateTime, unstable.DateTime:
-		return "a date-time"
-	}
-	return "a value"
-}
-
-// set adds or replaces a table field, keeping file order.
-func (v *tvalue) set(name string, child *tvalue) {
-	if _, ok := v.fields[name]; !ok {
-		v.names = append(v.names, name)
-	}
-	v.fields[name] = child
-}
-
-// parseTree checks data as TOML with go-toml's decoder (which positions
-// every syntax and semantic error), then rebuilds the document from
-// go-toml's unstable AST as a tree whose keys and values keep their
-// line:column, so that the schema decoder can position its own errors.
-func parseTree(file string, data []byte) (*tvalue, error) {
-	var doc map[string]any
-	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return nil, syntaxError(file, data, err)
-	}
-	b := &builder{file: file}
-	b.p.Reset(data)
-	root := newTable(pos{}, pos{})
-	cur := root
-	for b.p.NextExpression() {
-		e := b.p.Expression()
-		var err error
-		switch e.Kind {
-		case unstable.Table:
-			cur, err = b.header(root, e, false)
-		case unstable.ArrayTable:
-			cur, err = b.header(root, e, true)
-		case unstable.KeyValue:
-			err = b.keyValue(cur, e)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := b.p.Error(); err != nil {
-		return nil, syntaxError(file, data, err)
+// parseTree parses data with the positioned TOML layer policies share
+// with PEP 751 lock files (pypi.ParseTOML); its errors become *Error at
+// FILE:LINE:COLUMN.
+func parseTree(file string, data []byte) (*pypi.TOMLValue, error) {
+	_, root, err := pypi.ParseTOML(data)
+	var te *pypi.TOMLError
+	switch {
+	case errors.As(err, &te):
+		return nil, &Error{File: file, Line: te.Pos.Line, Col: te.Pos.Col, Msg: te.Msg}
+	case err != nil:
+		return nil, &Error{File: file, Line: 1, Col: 1, Msg: err.Error()}
 	}
 	return root, nil
 }
 
-// syntaxError turns a go-toml error into an *Error with a position.
-func syntaxError(file string, data []byte, err error) *Error {
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, col := de.Position()
-		return &Error{File: file, Line: max(line, 1), Col: max(col, 1), Msg: strings.TrimPrefix(de.Error(), "toml: ")}
-	}
-	var pe *unstable.ParserError
-	if errors.As(err, &pe) {
-		p := offsetPos(data, subsliceOffset(data, pe.Highlight))
-		return &Error{File: file, Line: p.line, Col: p.col, Msg: pe.Message}
-	}
-	return &Error{File: file, Line: 1, Col: 1, Msg: err.Error()}
-}
-
-// subsliceOffset is the offset of sub within data, or 0 if it is not a
-// subslice of it.
-func subsliceOffset(data, sub []byte) int {
-	if len(sub) == 0 || len(data) == 0 {
-		return 0
-	}
-	off := cap(data) - cap(sub)
-	if off < 0 || off > len(data) {
-		return 0
-	}
-	return off
-}
-
-// offsetPos converts a byte offset into a 1-based line and column.
-func offsetPos(data []byte, off int) pos {
-	off = min(max(off, 0), len(data))
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off + 1
-	if i := bytes.LastIndexByte(data[:off], '\n'); i >= 0 {
-		col = off - i
-	}
-	return pos{line, col}
-}
-
-// builder assembles the positioned tree from the AST.
-type builder struct {
-	file string
-	p    unstable.Parser
-}
-
-// shape is the start position of a node's range; an empty range (a node
-// go-toml keeps no text for) has no position.
-func (b *builder) shape(r unstable.Range) pos {
-	if r.Length == 0 && r.Offset == 0 {
-		return pos{}
-	}
-	s := b.p.Shape(r)
-	return pos{s.Start.Line, s.Start.Column}
-}
-
-// keyPart is one part of a dotted key, with its position.
-type keyPart struct {
-	name string
-	at   pos
-}
-
-// keyParts lists the parts of the key of a table header or key/value node.
-func (b *builder) keyParts(n *unstable.Node) []keyPart {
-	var parts []keyPart
-	it := n.Key()
-	for it.Next() {
-		k := it.Node()
-		parts = append(parts, keyPart{string(k.Data), b.shape(k.Raw)})
-	}
-	return parts
-}
-
-// descend walks from t through the table named by part, creating it when
-// absent; an array of tables descends into its last element (TOML 1.0).
-func (b *builder) descend(t *tvalue, part keyPart) (*tvalue, error) {
-	child := t.fields[part.name]
-	switch {
-	case child == nil:
-		child = newTable(part.at, pos{})
-		t.set(part.name, child)
-		return child, nil
-	case child.kind == tTable:
-		return child, nil
-	case child.kind == tArray && len(child.elems) > 0 && child.elems[len(child.elems)-1].kind == tTable:
-		return child.elems[len(child.elems)-1], nil
-	}
-	return nil, &Error{File: b.file, Line: max(part.at.line, 1), Col: max(part.at.col, 1),
-		Msg: fmt.Sprintf("key %q is %s, not a table", part.name, child.typeName())}
-}
-
-// header handles [a.b] and [[a.b]] and returns the table that the
-// following key/value pairs go into.
-func (b *builder) header(root *tvalue, e *unstable.Node, array bool) (*tvalue, error) {
-	parts := b.keyParts(e)
-	if len(parts) == 0 {
-		return nil, &Error{File: b.file, Line: 1, Col: 1, Msg: "table header without a key"}
-	}
-	t := root
-	for _, part := range parts[:len(parts)-1] {
-		var err error
-		if t, err = b.descend(t, part); err != nil {
-			return nil, err
-		}
-	}
-	last := parts[len(parts)-1]
-	if !array {
-		return b.descend(t, last)
-	}
-	arr := t.fields[last.name]
-	if arr == nil {
-		arr = &tvalue{kind: tArray, key: last.at}
-		t.set(last.name, arr)
-	}
-	if arr.kind != tArray {
-		return nil, &Error{File: b.file, Line: max(last.at.line, 1), Col: max(last.at.col, 1),
-			Msg: fmt.Sprintf("key %q is %s, not an array of tables", last.name, arr.typeName())}
-	}
-	elem := newTable(last.at, last.at)
-	arr.elems = append(arr.elems, elem)
-	return elem, nil
-}
-
-// keyValue handles `a.b = value` inside table t.
-func (b *builder) keyValue(t *tvalue, e *unstable.Node) error {
-	parts := b.keyParts(e)
-	if len(parts) == 0 {
-		return &Error{File: b.file, Line: 1, Col: 1, Msg: "key/value pair without a key"}
-	}
-	for _, part := range parts[:len(parts)-1] {
-		var err error
-		if t, err = b.descend(t, part); err != nil {
-			return err
-		}
-	}
-	last := parts[len(parts)-1]
-	v, err := b.value(e.Value(), last.at)
-	if err != nil {
-		return err
-	}
-	t.set(last.name, v)
-	return nil
-}
-
-// value converts an AST value node.
-func (b *builder) value(n *unstable.Node, key pos) (*tvalue, error) {
-	if n == nil {
-		return nil, &Error{File: b.file, Line: max(key.line, 1), Col: max(key.col, 1), Msg: "missing value"}
-	}
-	switch n.Kind {
-	case unstable.Array:
-		arr := &tvalue{kind: tArray, key: key}
-		it := n.Children()
-		for it.Next() {
-			c := it.Node()
-			if c.Kind == unstable.Comment {
-				continue
-			}
-			v, err := b.value(c, key)
-			if err != nil {
-				return nil, err
-			}
-			arr.elems = append(arr.elems, v)
-		}
-		// go-toml gives an array node no range: errors about the array
-		// itself point at its key.
-		return arr, nil
-	case unstable.InlineTable:
-		t := newTable(key, b.shape(n.Raw))
-		t.inline = true
-		it := n.Children()
-		for it.Next() {
-			c := it.Node()
-			if c.Kind != unstable.KeyValue {
-				continue
-			}
-			if err := b.keyValue(t, c); err != nil {
-				return nil, err
-			}
-		}
-		return t, nil
-	}
-	return &tvalue{kind: tScalar, key: key, at: b.shape(n.Raw), sk: n.Kind, text: string(n.Data)}, nil
+// errorAt is an *Error in file at p: a value's Where, or its KeyWhere for
+// unknown keys and problems with a table as a whole.
+func errorAt(file string, p pypi.TOMLPos, format string, args ...any) *Error {
+	return &Error{File: file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
 }
 
 // decoder maps the positioned tree onto a Policy, strictly (SPEC §6). It
@@ -535,27 +242,27 @@ const (
 
 // policy decodes the top-level table t (the whole pyverify.toml, or
 // [tool.pyverify]); prefix is how keys under t are named in messages.
-func (d *decoder) policy(t *tvalue, prefix string) *Policy {
+func (d *decoder) policy(t *pypi.TOMLValue, prefix string) *Policy {
 	p := &Policy{Source: d.file, Require: Hash, Continuity: true, RequireComplete: true, prefix: prefix}
-	for _, name := range t.names {
-		v := t.fields[name]
+	for _, name := range t.Names {
+		v := t.Fields[name]
 		var err error
 		switch name {
 		case "require":
 			p.Require, err = d.level(v, prefix+name)
-			p.requireLine = v.key.line
+			p.requireLine = v.Key.Line
 		case "deny-yanked":
 			p.DenyYanked, err = d.boolean(v, prefix+name)
-			p.yankedLine = v.key.line
+			p.yankedLine = v.Key.Line
 		case "require-pinned":
 			p.RequirePinned, err = d.boolean(v, prefix+name)
-			p.pinnedLine = v.key.line
+			p.pinnedLine = v.Key.Line
 		case "continuity":
 			p.Continuity, err = d.boolean(v, prefix+name)
-			p.continuityLine = v.key.line
+			p.continuityLine = v.Key.Line
 		case "require-complete":
 			p.RequireComplete, err = d.boolean(v, prefix+name)
-			p.completeLine = v.key.line
+			p.completeLine = v.Key.Line
 		case "packages":
 			p.Entries = d.packages(v, prefix)
 		default:
@@ -570,7 +277,7 @@ func (d *decoder) policy(t *tvalue, prefix string) *Policy {
 
 // unknownKey reports a key the schema does not have, with a hint when it is
 // close to one that exists.
-func (d *decoder) unknownKey(v *tvalue, name, where string, known []string) error {
+func (d *decoder) unknownKey(v *pypi.TOMLValue, name, where string, known []string) error {
 	msg := fmt.Sprintf("unknown key %q", name)
 	if where != "" {
 		msg += " in " + strings.TrimSuffix(where, ".")
@@ -580,28 +287,28 @@ func (d *decoder) unknownKey(v *tvalue, name, where string, known []string) erro
 	} else {
 		msg += " (known keys: " + strings.Join(known, ", ") + ")"
 	}
-	return v.keyErrorf(d.file, "%s", msg)
+	return errorAt(d.file, v.KeyWhere(), "%s", msg)
 }
 
 // str decodes a string value; key names it in the message.
-func (d *decoder) str(v *tvalue, key string) (string, error) {
-	if v.kind != tScalar || v.sk != unstable.String {
-		return "", v.errorf(d.file, "%s must be a string, not %s", key, v.typeName())
+func (d *decoder) str(v *pypi.TOMLValue, key string) (string, error) {
+	if v.Kind != pypi.TOMLScalar || v.Scalar != unstable.String {
+		return "", errorAt(d.file, v.Where(), "%s must be a string, not %s", key, v.TypeName())
 	}
-	return v.text, nil
+	return v.Text, nil
 }
 
 // boolean decodes true or false.
-func (d *decoder) boolean(v *tvalue, key string) (bool, error) {
-	if v.kind != tScalar || v.sk != unstable.Bool {
-		return false, v.errorf(d.file, "%s must be true or false, not %s", key, v.typeName())
+func (d *decoder) boolean(v *pypi.TOMLValue, key string) (bool, error) {
+	if v.Kind != pypi.TOMLScalar || v.Scalar != unstable.Bool {
+		return false, errorAt(d.file, v.Where(), "%s must be true or false, not %s", key, v.TypeName())
 	}
-	return v.text == "true", nil
+	return v.Text == "true", nil
 }
 
 // level decodes require = "hash" | "attestation", with a hint for a
 // misspelt value.
-func (d *decoder) level(v *tvalue, key string) (Level, error) {
+func (d *decoder) level(v *pypi.TOMLValue, key string) (Level, error) {
 	s, err := d.str(v, key)
 	if err != nil {
 		return "", err
@@ -614,31 +321,31 @@ func (d *decoder) level(v *tvalue, key string) (Level, error) {
 	if h := suggest(s, []string{string(Hash), string(Attestation)}); h != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", h)
 	}
-	return "", v.errorf(d.file, "%s", msg)
+	return "", errorAt(d.file, v.Where(), "%s", msg)
 }
 
 // packages decodes the [packages] table: one Entry per key, in file order.
 // Two keys that normalise to the same pattern are an error rather than a
 // silent override, since which of them would win is not obvious.
-func (d *decoder) packages(v *tvalue, prefix string) []Entry {
-	if v.kind != tTable {
-		d.fail(v.errorf(d.file, "%spackages must be a table of package entries, not %s", prefix, v.typeName()))
+func (d *decoder) packages(v *pypi.TOMLValue, prefix string) []Entry {
+	if v.Kind != pypi.TOMLTable {
+		d.fail(errorAt(d.file, v.Where(), "%spackages must be a table of package entries, not %s", prefix, v.TypeName()))
 		return nil
 	}
 	var entries []Entry
-	seen := map[string]pos{}
-	for _, name := range v.names {
-		ev := v.fields[name]
+	seen := map[string]pypi.TOMLPos{}
+	for _, name := range v.Names {
+		ev := v.Fields[name]
 		pattern, err := d.pattern(ev, name)
 		if err != nil {
 			d.fail(err)
 			continue
 		}
 		if first, dup := seen[pattern]; dup {
-			d.fail(ev.keyErrorf(d.file, "package entry %q is the same as the one on line %d (names are compared after PEP 503 normalisation)", name, first.line))
+			d.fail(errorAt(d.file, ev.KeyWhere(), "package entry %q is the same as the one on line %d (names are compared after PEP 503 normalisation)", name, first.Line))
 			continue
 		}
-		seen[pattern] = ev.key
+		seen[pattern] = ev.Key
 		if e, ok := d.entry(ev, prefix, pattern); ok {
 			entries = append(entries, e)
 		}
@@ -648,34 +355,34 @@ func (d *decoder) packages(v *tvalue, prefix string) []Entry {
 
 // pattern validates and normalises a [packages.<name>] key: a project name
 // or a path.Match glob over normalised names.
-func (d *decoder) pattern(v *tvalue, name string) (string, error) {
+func (d *decoder) pattern(v *pypi.TOMLValue, name string) (string, error) {
 	if name == "" {
-		return "", v.keyErrorf(d.file, "empty package name")
+		return "", errorAt(d.file, v.KeyWhere(), "empty package name")
 	}
 	for _, r := range name {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.*?[]!^", r)) {
-			return "", v.keyErrorf(d.file, "package pattern %q: %q is not allowed in a project name or glob", name, r)
+			return "", errorAt(d.file, v.KeyWhere(), "package pattern %q: %q is not allowed in a project name or glob", name, r)
 		}
 	}
 	pattern := normalizeName(name)
 	if _, err := path.Match(pattern, ""); err != nil {
-		return "", v.keyErrorf(d.file, "package pattern %q is not a valid glob: %v", name, err)
+		return "", errorAt(d.file, v.KeyWhere(), "package pattern %q is not a valid glob: %v", name, err)
 	}
 	return pattern, nil
 }
 
 // entry decodes one [packages.<pattern>] table; ok is false when it has
 // errors, all of them recorded.
-func (d *decoder) entry(v *tvalue, prefix, pattern string) (e Entry, ok bool) {
+func (d *decoder) entry(v *pypi.TOMLValue, prefix, pattern string) (e Entry, ok bool) {
 	key := entryKey(prefix, pattern)
-	e = Entry{Pattern: pattern, Line: v.key.line, key: key}
-	if v.kind != tTable {
-		d.fail(v.errorf(d.file, "%s must be a table, not %s", key, v.typeName()))
+	e = Entry{Pattern: pattern, Line: v.Key.Line, key: key}
+	if v.Kind != pypi.TOMLTable {
+		d.fail(errorAt(d.file, v.Where(), "%s must be a table, not %s", key, v.TypeName()))
 		return e, false
 	}
 	before := len(d.errs)
-	for _, name := range v.names {
-		f := v.fields[name]
+	for _, name := range v.Names {
+		f := v.Fields[name]
 		var err error
 		switch name {
 		case "require":
@@ -703,7 +410,7 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (e Entry, ok bool) {
 	if e.Require == "" && len(e.Publishers) == 0 && e.Continuity == nil {
 		// Such an entry would decide nothing but still hide less specific
 		// entries from the packages it matches.
-		d.fail(v.keyErrorf(d.file, "%s sets none of require, publishers and continuity", key))
+		d.fail(errorAt(d.file, v.KeyWhere(), "%s sets none of require, publishers and continuity", key))
 		return e, false
 	}
 	return e, true
@@ -711,21 +418,21 @@ func (d *decoder) entry(v *tvalue, prefix, pattern string) (e Entry, ok bool) {
 
 // expires decodes a TOML local date (the entry applies through that day,
 // UTC) or a date-time (it applies until that instant); see Entry.Expires.
-func (d *decoder) expires(v *tvalue, key string) (time.Time, string, error) {
-	if v.kind == tScalar {
-		switch v.sk {
+func (d *decoder) expires(v *pypi.TOMLValue, key string) (time.Time, string, error) {
+	if v.Kind == pypi.TOMLScalar {
+		switch v.Scalar {
 		case unstable.LocalDate:
-			t, err := time.Parse(time.DateOnly, v.text)
+			t, err := time.Parse(time.DateOnly, v.Text)
 			if err == nil {
-				return t.AddDate(0, 0, 1), v.text, nil
+				return t.AddDate(0, 0, 1), v.Text, nil
 			}
 		case unstable.LocalDateTime, unstable.DateTime:
-			if t, ok := parseDateTime(v.text); ok {
-				return t, v.text, nil
+			if t, ok := parseDateTime(v.Text); ok {
+				return t, v.Text, nil
 			}
 		}
 	}
-	return time.Time{}, "", v.errorf(d.file, "%s must be a date such as 2027-06-30 (or a date-time), not %s", key, v.typeName())
+	return time.Time{}, "", errorAt(d.file, v.Where(), "%s must be a date such as 2027-06-30 (or a date-time), not %s", key, v.TypeName())
 }
 
 // parseDateTime parses a TOML local or offset date-time (already checked by
@@ -746,24 +453,24 @@ func parseDateTime(s string) (time.Time, bool) {
 // publishers decodes an array of publisher tables, inline or [[...]]. An
 // empty array is refused: it would allow no publisher at all under require =
 // "attestation", and it is ambiguous under "hash".
-func (d *decoder) publishers(v *tvalue, entry string) []Publisher {
+func (d *decoder) publishers(v *pypi.TOMLValue, entry string) []Publisher {
 	key := entry + ".publishers"
-	if v.kind != tArray {
-		d.fail(v.errorf(d.file, "%s must be an array of publisher tables, not %s", key, v.typeName()))
+	if v.Kind != pypi.TOMLArray {
+		d.fail(errorAt(d.file, v.Where(), "%s must be an array of publisher tables, not %s", key, v.TypeName()))
 		return nil
 	}
-	if len(v.elems) == 0 {
-		d.fail(v.errorf(d.file, "%s is empty: list the publishers to allow, or remove the key to allow any", key))
+	if len(v.Elems) == 0 {
+		d.fail(errorAt(d.file, v.Where(), "%s is empty: list the publishers to allow, or remove the key to allow any", key))
 		return nil
 	}
-	pubs := make([]Publisher, 0, len(v.elems))
-	for i, ev := range v.elems {
+	pubs := make([]Publisher, 0, len(v.Elems))
+	for i, ev := range v.Elems {
 		pub, ok := d.publisher(ev, fmt.Sprintf("%s[%d]", key, i))
 		if !ok {
 			continue
 		}
 		if slices.Contains(pubs, pub) {
-			d.fail(ev.errorf(d.file, "%s repeats publisher %s", key, pub))
+			d.fail(errorAt(d.file, ev.Where(), "%s repeats publisher %s", key, pub))
 			continue
 		}
 		pubs = append(pubs, pub)
@@ -773,17 +480,17 @@ func (d *decoder) publishers(v *tvalue, entry string) []Publisher {
 
 // publisher decodes one publisher table: kind first, because which fields
 // are allowed depends on it (SPEC §6), then every field as a checked glob.
-func (d *decoder) publisher(v *tvalue, key string) (pub Publisher, ok bool) {
+func (d *decoder) publisher(v *pypi.TOMLValue, key string) (pub Publisher, ok bool) {
 	fail := func(err error) (Publisher, bool) {
 		d.fail(err)
 		return pub, false
 	}
-	if v.kind != tTable {
-		return fail(v.errorf(d.file, "%s must be a table such as { kind = \"GitHub\", repository = \"owner/name\" }, not %s", key, v.typeName()))
+	if v.Kind != pypi.TOMLTable {
+		return fail(errorAt(d.file, v.Where(), "%s must be a table such as { kind = \"GitHub\", repository = \"owner/name\" }, not %s", key, v.TypeName()))
 	}
-	kv := v.fields["kind"]
+	kv := v.Fields["kind"]
 	if kv == nil {
-		return fail(v.errorf(d.file, "%s has no kind (one of %s)", key, strings.Join(kinds, ", ")))
+		return fail(errorAt(d.file, v.Where(), "%s has no kind (one of %s)", key, strings.Join(kinds, ", ")))
 	}
 	s, err := d.str(kv, key+".kind")
 	if err != nil {
@@ -797,22 +504,22 @@ func (d *decoder) publisher(v *tvalue, key string) (pub Publisher, ok bool) {
 		} else if h := suggest(s, kinds); h != "" {
 			msg = fmt.Sprintf("unknown publisher kind %q (did you mean %q?)", s, h)
 		}
-		return fail(kv.errorf(d.file, "%s", msg))
+		return fail(errorAt(d.file, kv.Where(), "%s", msg))
 	}
 	pub.Kind = kind
 	before := len(d.errs)
 	allowed := kindFields[kind]
-	for _, name := range v.names {
+	for _, name := range v.Names {
 		if name == "kind" {
 			continue
 		}
-		f := v.fields[name]
+		f := v.Fields[name]
 		if !slices.Contains(pubFields, name) {
 			d.fail(d.unknownKey(f, name, key, append([]string{"kind"}, allowed...)))
 			continue
 		}
 		if !slices.Contains(allowed, name) {
-			d.fail(f.keyErrorf(d.file, "%s publishers have no %q (they have %s)", kind, name, strings.Join(allowed, ", ")))
+			d.fail(errorAt(d.file, f.KeyWhere(), "%s publishers have no %q (they have %s)", kind, name, strings.Join(allowed, ", ")))
 			continue
 		}
 		s, err := d.str(f, key+"."+name)
@@ -821,7 +528,7 @@ func (d *decoder) publisher(v *tvalue, key string) (pub Publisher, ok bool) {
 			continue
 		}
 		if err := checkField(kind, name, s); err != "" {
-			d.fail(f.errorf(d.file, "%s.%s: %s", key, name, err))
+			d.fail(errorAt(d.file, f.Where(), "%s.%s: %s", key, name, err))
 			continue
 		}
 		switch name {
@@ -844,7 +551,7 @@ func (d *decoder) publisher(v *tvalue, key string) (pub Publisher, ok bool) {
 	}
 	need := kindNeeds[kind]
 	if (need == "repository" && pub.Repository == "") || (need == "email" && pub.Email == "") {
-		return fail(v.errorf(d.file, "%s: a %s publisher needs %s, or it would allow anyone on %s", key, kind, need, kind))
+		return fail(errorAt(d.file, v.Where(), "%s: a %s publisher needs %s, or it would allow anyone on %s", key, kind, need, kind))
 	}
 	return pub, true
 }

@@ -116,10 +116,10 @@ func (k *cache) metaPath(rawURL string) string {
 	return filepath.Join(k.dir, "http", hex.EncodeToString(sum[:]))
 }
 
-// filePath is the entry for an artifact whose sha256 is sum (already valid
-// lowercase hex, so it cannot name another path).
-func (k *cache) filePath(sum string) string {
-	return filepath.Join(k.dir, "files", sum)
+// filePath is the entry for an artifact whose sha256 is sum (already
+// Valid, so it cannot name another path).
+func (k *cache) filePath(sum SHA256) string {
+	return filepath.Join(k.dir, "files", string(sum))
 }
 
 // notCached is the offline answer for a URL the cache cannot serve.
@@ -352,20 +352,6 @@ func (k *cache) removeAll(p string) {
 	}
 }
 
-// validDigest reports whether s is a sha256 in lowercase hex, the only form
-// used as an artifact's cache name.
-func validDigest(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // serveFile streams the cached copy of f into w (see Download). An entry is
 // damaged only when its bytes do not hash to its name, f.SHA256; then it is
 // removed and, if bytes already went to w, w is reset. A copy that hashes
@@ -374,7 +360,7 @@ func validDigest(s string) bool {
 // maximum artifact size, so an entry is never read for longer than a
 // download could have written it.
 func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entryState, error) {
-	if k == nil || !validDigest(f.SHA256) {
+	if k == nil || !f.SHA256.Valid() {
 		return 0, entryMiss, nil
 	}
 	p := k.filePath(f.SHA256)
@@ -404,8 +390,8 @@ func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entr
 			k.logf("cache: reading %s: %v", p, err)
 			return 0, entryMiss, nil
 		}
-		if got := hex.EncodeToString(h.Sum(nil)); got != f.SHA256 {
-			return damaged("sha256 " + got)
+		if got := SumSHA256(h); got != f.SHA256 {
+			return damaged("sha256 " + string(got))
 		}
 		if _, err := fd.Seek(0, io.SeekStart); err != nil {
 			k.logf("cache: reading %s: %v", p, err)
@@ -431,7 +417,7 @@ func (k *cache) serveFile(ctx context.Context, f File, w io.Writer) (int64, entr
 	case err != nil:
 		return n, entryHit, cacheError(f, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); n != f.Size || got != f.SHA256 {
+	if got := SumSHA256(h); n != f.Size || got != f.SHA256 {
 		rw.Reset()
 		return damaged(fmt.Sprintf("%d bytes, sha256 %s", n, got))
 	}
@@ -504,7 +490,7 @@ type fileTee struct {
 // startFile begins caching the download of f; nil without a cache, for a
 // digest that cannot name a cache file, or when the file cannot be created.
 func (k *cache) startFile(f File) *fileTee {
-	if k == nil || !validDigest(f.SHA256) || f.Size > k.maxFile {
+	if k == nil || !f.SHA256.Valid() || f.Size > k.maxFile {
 		return nil
 	}
 	tmp, err := k.createTemp(filepath.Dir(k.filePath(f.SHA256)))
@@ -542,7 +528,7 @@ func (t *fileTee) finish() {
 	}
 	t.done = true
 	var err error
-	if got := hex.EncodeToString(t.h.Sum(nil)); t.n != t.f.Size || got != t.f.SHA256 {
+	if got := SumSHA256(t.h); t.n != t.f.Size || got != t.f.SHA256 {
 		err = fmt.Errorf("%d bytes with sha256 %s, index declared %d bytes with sha256 %s", t.n, got, t.f.Size, t.f.SHA256)
 	}
 	if err := t.k.commit(t.tmp, err, t.k.filePath(t.f.SHA256)); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -193,7 +192,7 @@ func TestCacheOnline(t *testing.T) {
 		t.Errorf("first pass downloaded %d files, want 3: %v", got, first)
 	}
 	// Only the two files whose bytes are the declared ones are stored.
-	want := []string{sha("sdist bytes"), sha("wheel bytes")}
+	want := []string{string(sha("sdist bytes")), string(sha("wheel bytes"))}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, entries(t, dir, "files")); diff != "" {
 		t.Errorf("cached files (-want +got):\n%s", diff)
@@ -345,7 +344,7 @@ func TestCacheDamagedEntry(t *testing.T) {
 			if _, err := c.Download(t.Context(), f, discard{}); err != nil {
 				t.Fatal(err)
 			}
-			entry := filepath.Join(dir, "files", f.SHA256)
+			entry := filepath.Join(dir, "files", string(f.SHA256))
 			if err := os.WriteFile(entry, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -408,7 +407,7 @@ func TestCacheDamagedMetadata(t *testing.T) {
 			s, c, _ := newIndex(t, cached, pypi.Options{CacheDir: dir})
 			release(t, c, "cached-1.0.tar.gz")
 			u := s.URL() + "/pypi/cached/1.0/json"
-			entry := filepath.Join(dir, "http", sha(u))
+			entry := filepath.Join(dir, "http", string(sha(u)))
 			if _, err := os.Stat(entry); err != nil {
 				t.Fatalf("no entry for %s: %v", u, err)
 			}
@@ -517,7 +516,7 @@ func TestCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if diff := cmp.Diff([]string{f.SHA256}, entries(t, dir, "files")); diff != "" {
+	if diff := cmp.Diff([]string{string(f.SHA256)}, entries(t, dir, "files")); diff != "" {
 		t.Errorf("cached files (-want +got):\n%s", diff)
 	}
 	if got := entries(t, dir, "http"); len(got) != 1 {
@@ -555,7 +554,7 @@ func (w *hasher) Write(p []byte) (int, error) {
 	return w.h.Write(p)
 }
 
-func (w *hasher) sum() string { return hex.EncodeToString(w.h.Sum(nil)) }
+func (w *hasher) sum() pypi.SHA256 { return pypi.SumSHA256(w.h) }
 
 type hasherWithReset struct{ *hasher }
 
@@ -596,7 +595,7 @@ func TestDownloadSaysWhereBytesCameFrom(t *testing.T) {
 			if n := countFiles(s.Requests()); n != 1 {
 				t.Errorf("%d downloads, want 1", n)
 			}
-			entry := filepath.Join(dir, "files", f.SHA256)
+			entry := filepath.Join(dir, "files", string(f.SHA256))
 			if err := os.WriteFile(entry, []byte("wheel bytez"), 0o600); err != nil { // same size, other bytes
 				t.Fatal(err)
 			}
@@ -639,7 +638,7 @@ func TestCacheSizeMismatchKept(t *testing.T) {
 			}
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "files", f.SHA256)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "files", string(f.SHA256))); err != nil {
 		t.Errorf("entry removed: %v", err)
 	}
 	if n := countFiles(s.Requests()); n != 1 {
@@ -681,7 +680,7 @@ func TestCacheSweepsStaleTempFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	old := time.Now().Add(-2 * pypi.StaleTempAge)
-	for _, p := range []string{"files/.tmp-old", "http/.tmp-old", "files/.tmp-young", "files/" + sha("x")} {
+	for _, p := range []string{"files/.tmp-old", "http/.tmp-old", "files/.tmp-young", "files/" + string(sha("x"))} {
 		p = filepath.Join(dir, p)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -698,7 +697,7 @@ func TestCacheSweepsStaleTempFiles(t *testing.T) {
 	if _, err := pypi.NewClient(pypi.Options{BaseURL: "https://index.invalid", CacheDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"files/.tmp-young", "files/" + sha("x")}
+	want := []string{"files/.tmp-young", "files/" + string(sha("x"))}
 	if diff := cmp.Diff(want, entries(t, dir, "")); diff != "" {
 		t.Errorf("cache after start (-want +got):\n%s", diff)
 	}
@@ -770,8 +769,8 @@ func testNonRegularEntry(t *testing.T, mk func(t *testing.T, entry string)) {
 	if err := os.MkdirAll(files, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	entry := filepath.Join(files, f.SHA256)
-	meta := filepath.Join(dir, "http", sha(s.URL()+"/pypi/cached/1.0/json"))
+	entry := filepath.Join(files, string(f.SHA256))
+	meta := filepath.Join(dir, "http", string(sha(s.URL()+"/pypi/cached/1.0/json")))
 
 	mk(t, entry)
 	var buf bytes.Buffer

@@ -14,6 +14,8 @@
 // Import rule: pypi is the bottom of pyverify's import graph. It imports
 // nothing from this module; its third-party dependencies are
 // golang.org/x/sync and, for PEP 751 lock files, which are TOML,
-// github.com/pelletier/go-toml/v2 (the policy package's parser). Test helpers live in pypi/pypitest, which only _test.go
-// files may import.
+// github.com/pelletier/go-toml/v2. tomlpos.go is the positioned TOML layer
+// (ParseTOML) that lock files and the policy package's pyverify.toml share,
+// so both place their errors at FILE:LINE(:COL) the same way. Test helpers
+// live in pypi/pypitest, which only _test.go files may import.
 package pypi

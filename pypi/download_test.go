@@ -20,9 +20,9 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
-func sha(s string) string {
+func sha(s string) pypi.SHA256 {
 	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
+	return pypi.SHA256(hex.EncodeToString(h[:]))
 }
 
 func TestDownload(t *testing.T) {
@@ -183,4 +183,17 @@ func TestDownloadInterrupted(t *testing.T) {
 	if !pypi.IsNetwork(err) || errors.Is(err, pypi.ErrTruncated) || !strings.Contains(err.Error(), srv.URL) {
 		t.Errorf("error = %v, want a network error naming the URL", err)
 	}
+}
+
+// hexes is ds as strings (nil stays nil), for test views that compare
+// digests with literal hex.
+func hexes(ds []pypi.SHA256) []string {
+	if ds == nil {
+		return nil
+	}
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = string(d)
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package pypi
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +41,7 @@ type File struct {
 	URL            string    // absolute http(s) URL of the bytes
 	PackageType    string    // "bdist_wheel", "sdist", ...
 	Size           int64     // declared size in bytes (SPEC §9 cuts a download off beyond it)
-	SHA256         string    // declared sha256, lowercase hex (SPEC §4.1)
+	SHA256         SHA256    // declared sha256 (SPEC §4.1)
 	RequiresPython string    // requires_python, "" if none
 	Yanked         bool      // the file is yanked (PEP 592)
 	YankedReason   string    // why, if the index says
@@ -52,7 +51,7 @@ type File struct {
 	// data-dist-info-metadata); CoreMetadataSHA256 is its digest when the
 	// index announces one.
 	CoreMetadata       bool
-	CoreMetadataSHA256 string
+	CoreMetadataSHA256 SHA256
 }
 
 // Project fetches GET <base>/pypi/<project>/json. A 404 is ErrNotFound.
@@ -300,14 +299,10 @@ func convertFiles(docURL string, in []*jsonFile) ([]File, error) {
 			return nil, fmt.Errorf("%s: missing or negative size", jf.Filename)
 		}
 		f.Size = *jf.Size
-		sum := strings.ToLower(jf.Digests["sha256"])
-		if len(sum) != 64 {
+		var err error
+		if f.SHA256, err = ParseSHA256(strings.ToLower(jf.Digests["sha256"])); err != nil {
 			return nil, fmt.Errorf("%s: missing or malformed sha256 digest %q", jf.Filename, jf.Digests["sha256"])
 		}
-		if _, err := hex.DecodeString(sum); err != nil {
-			return nil, fmt.Errorf("%s: malformed sha256 digest %q", jf.Filename, jf.Digests["sha256"])
-		}
-		f.SHA256 = sum
 		ref, err := url.Parse(jf.URL)
 		if err != nil || jf.URL == "" {
 			return nil, fmt.Errorf("%s: invalid url %q", jf.Filename, jf.URL)
@@ -346,7 +341,7 @@ func deref(s *string) string {
 // coreMetadata reads a PEP 658/714 value: absent, null or false (no
 // metadata file), true (served, no digest) or an object of hashes, whose
 // sha256, when present, must be a digest.
-func coreMetadata(raw json.RawMessage) (bool, string, error) {
+func coreMetadata(raw json.RawMessage) (bool, SHA256, error) {
 	if !truthy(raw) {
 		return false, "", nil
 	}
@@ -361,9 +356,9 @@ func coreMetadata(raw json.RawMessage) (bool, string, error) {
 	if !ok {
 		return true, "", nil
 	}
-	sum = strings.ToLower(sum)
-	if !isSHA256Hex(sum) {
-		return false, "", fmt.Errorf("malformed sha256 digest %q", hashes["sha256"])
+	d, err := ParseSHA256(strings.ToLower(sum))
+	if err != nil {
+		return false, "", fmt.Errorf("malformed sha256 digest %q", sum)
 	}
-	return true, sum, nil
+	return true, d, nil
 }

@@ -37,7 +37,7 @@ func FuzzDecodeRelease(f *testing.F) {
 			if !strings.HasPrefix(f.URL, "http://") && !strings.HasPrefix(f.URL, "https://") {
 				t.Errorf("%s: url %q is not absolute http(s)", f.Filename, f.URL)
 			}
-			if b, err := hex.DecodeString(f.SHA256); err != nil || len(b) != 32 || strings.ToLower(f.SHA256) != f.SHA256 {
+			if b, err := hex.DecodeString(string(f.SHA256)); err != nil || len(b) != 32 || strings.ToLower(string(f.SHA256)) != string(f.SHA256) {
 				t.Errorf("%s: sha256 %q is not lowercase hex of 32 bytes", f.Filename, f.SHA256)
 			}
 		}

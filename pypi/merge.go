@@ -102,14 +102,14 @@ func merge(r, o Requirement, what string) (Requirement, *ParseError) {
 
 // mergeHashes is pip's Hashes.__and__ for sha256 pins: a side without
 // pins allows every file, otherwise only the files both pin.
-func mergeHashes(r, o Requirement, what string) ([]string, []string, *ParseError) {
+func mergeHashes(r, o Requirement, what string) ([]SHA256, []string, *ParseError) {
 	switch {
 	case len(o.Hashes) == 0:
 		return r.Hashes, nil, nil
 	case len(r.Hashes) == 0:
 		return o.Hashes, nil, nil
 	}
-	var both []string
+	var both []SHA256
 	for _, h := range r.Hashes {
 		if slices.Contains(o.Hashes, h) {
 			both = append(both, h)
@@ -180,7 +180,7 @@ func containsVersion(s SpecifierSet, v string) bool {
 	return err == nil && s.Contains(pv, true)
 }
 
-func unionHashes(a, b []string) []string {
+func unionHashes[T comparable](a, b []T) []T {
 	out := slices.Clone(a)
 	for _, h := range b {
 		if !slices.Contains(out, h) {

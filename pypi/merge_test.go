@@ -114,7 +114,7 @@ func TestMergeRequirements(t *testing.T) {
 			}
 			var rows []row
 			for _, r := range got {
-				rows = append(rows, row{pypi.NormalizeName(r.Name), r.Specifier.String(), r.Source(), r.Hashes, r.Notices})
+				rows = append(rows, row{pypi.NormalizeName(r.Name), r.Specifier.String(), r.Source(), hexes(r.Hashes), r.Notices})
 			}
 			if diff := cmp.Diff(tt.want, rows); diff != "" {
 				t.Errorf("merged (-want +got):\n%s", diff)

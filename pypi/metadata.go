@@ -112,7 +112,7 @@ func (c *Client) CoreMetadata(ctx context.Context, f File) ([]byte, error) {
 		func(data []byte) error {
 			if f.CoreMetadataSHA256 != "" {
 				sum := sha256.Sum256(data)
-				if got := hex.EncodeToString(sum[:]); got != f.CoreMetadataSHA256 {
+				if got := SHA256(hex.EncodeToString(sum[:])); got != f.CoreMetadataSHA256 {
 					return fmt.Errorf("%s: hashes to sha256:%s, but the index announced sha256:%s: %w", u, got, f.CoreMetadataSHA256, ErrMetadataDigest)
 				}
 			}

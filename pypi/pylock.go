@@ -10,9 +10,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/pelletier/go-toml/v2"
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // UnsupportedNoVersion is a PEP 751 lock entry that records no version (a
@@ -94,12 +91,12 @@ func (p *lockParser) parse(data []byte) []Requirement {
 		p.errorf(line, "the file is not UTF-8 (invalid byte 0x%02x): TOML files are UTF-8", bad)
 		return nil
 	}
-	var doc map[string]any
-	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		p.tomlError(data, err)
+	doc, root, err := ParseTOML(data)
+	if err != nil {
+		p.tomlError(err)
 		return nil
 	}
-	lp := lockPositionsOf(data)
+	lp := lockPositionsOf(root)
 
 	lv, ok := doc["lock-version"]
 	switch s, isStr := lv.(string); {
@@ -317,12 +314,13 @@ func (p *lockParser) hashes(r *Requirement, v any, what string, line int) {
 		return
 	}
 	s = strings.ToLower(s)
-	if !isSHA256Hex(s) {
+	d, err := ParseSHA256(s)
+	if err != nil {
 		p.errorf(line, "%s: invalid sha256 hash %q: want 64 hexadecimal digits", what, s)
 		return
 	}
-	if !slices.Contains(r.Hashes, s) {
-		r.Hashes = append(r.Hashes, s)
+	if !slices.Contains(r.Hashes, d) {
+		r.Hashes = append(r.Hashes, d)
 	}
 }
 
@@ -344,19 +342,6 @@ func (p *lockParser) str(t map[string]any, key, what string, line int) (string, 
 		return "", false
 	}
 	return s, true
-}
-
-func isSHA256Hex(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // tomlType names the TOML type of a decoded value for messages.
@@ -391,99 +376,27 @@ func invalidUTF8(data []byte) (line int, bad byte) {
 	return 0, 0
 }
 
-// tomlError reports a go-toml error at its line.
-func (p *lockParser) tomlError(data []byte, err error) {
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, _ := de.Position()
-		p.errorf(line, "invalid TOML: %s", strings.TrimPrefix(de.Error(), "toml: "))
-		return
+// tomlError reports a ParseTOML error at its line.
+func (p *lockParser) tomlError(err error) {
+	line, msg := 1, err.Error()
+	var te *TOMLError
+	if errors.As(err, &te) {
+		line, msg = te.Pos.Line, te.Msg
 	}
-	var pe *unstable.ParserError
-	if errors.As(err, &pe) {
-		p.errorf(offsetLine(data, pe.Highlight), "invalid TOML: %s", pe.Message)
-		return
-	}
-	p.errorf(1, "invalid TOML: %s", strings.TrimPrefix(err.Error(), "toml: "))
+	p.errorf(line, "invalid TOML: %s", strings.TrimPrefix(msg, "toml: "))
 }
 
-// offsetLine is the 1-based line where sub, a subslice of data, starts.
-func offsetLine(data, sub []byte) int {
-	if len(sub) == 0 || len(data) == 0 {
-		return 1
-	}
-	off := cap(data) - cap(sub)
-	if off < 0 || off > len(data) {
-		return 1
-	}
-	return 1 + bytes.Count(data[:off], []byte("\n"))
-}
-
-// lockPositionsOf walks go-toml's unstable AST of data (already checked by
-// the decoder) for the lines of top-level keys and of each packages entry:
-// a [[packages]] header, or an inline table in a top-level
-// `packages = [...]` array.
-func lockPositionsOf(data []byte) *lockPositions {
+// lockPositionsOf reads from the positioned tree the lines of top-level
+// keys and of each packages entry: a [[packages]] header, or an inline
+// table in a top-level `packages = [...]` array.
+func lockPositionsOf(root *TOMLValue) *lockPositions {
 	lp := &lockPositions{keys: map[string]int{}}
-	var up unstable.Parser
-	up.Reset(data)
-	lineOf := func(r unstable.Range) int {
-		if r.Length == 0 && r.Offset == 0 {
-			return 0
-		}
-		return up.Shape(r).Start.Line
+	for _, k := range root.Names {
+		lp.keys[k] = root.Fields[k].Key.Line
 	}
-	keyOf := func(n *unstable.Node) (parts []string, line int) {
-		it := n.Key()
-		for it.Next() {
-			k := it.Node()
-			if line == 0 {
-				line = lineOf(k.Raw)
-			}
-			parts = append(parts, string(k.Data))
-		}
-		return parts, line
-	}
-	atRoot := true
-	for up.NextExpression() {
-		e := up.Expression()
-		switch e.Kind {
-		case unstable.Table, unstable.ArrayTable:
-			atRoot = false
-			parts, line := keyOf(e)
-			if e.Kind == unstable.ArrayTable && len(parts) == 1 && parts[0] == "packages" {
-				lp.packages = append(lp.packages, line)
-			}
-			if len(parts) > 0 {
-				if _, seen := lp.keys[parts[0]]; !seen {
-					lp.keys[parts[0]] = line
-				}
-			}
-		case unstable.KeyValue:
-			if !atRoot {
-				continue
-			}
-			parts, line := keyOf(e)
-			if len(parts) == 0 {
-				continue
-			}
-			lp.keys[parts[0]] = line
-			v := e.Value()
-			if len(parts) != 1 || parts[0] != "packages" || v == nil || v.Kind != unstable.Array {
-				continue
-			}
-			it := v.Children()
-			for it.Next() {
-				c := it.Node()
-				if c.Kind == unstable.Comment {
-					continue
-				}
-				l := lineOf(c.Raw)
-				if l == 0 {
-					l = line
-				}
-				lp.packages = append(lp.packages, l)
-			}
+	if v := root.Fields["packages"]; v != nil && v.Kind == TOMLArray {
+		for _, e := range v.Elems {
+			lp.packages = append(lp.packages, e.Where().Line)
 		}
 	}
 	return lp

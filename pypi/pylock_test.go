@@ -21,7 +21,7 @@ func lockView(rs []pypi.Requirement) []lockReq {
 	var out []lockReq
 	for _, r := range rs {
 		v, _ := r.Pinned()
-		out = append(out, lockReq{r.Name, r.Spec, v, r.Marker, r.URL, r.Unsupported, r.Source(), r.Text, r.Hashes})
+		out = append(out, lockReq{r.Name, r.Spec, v, r.Marker, r.URL, r.Unsupported, r.Source(), r.Text, hexes(r.Hashes)})
 	}
 	return out
 }

@@ -38,7 +38,7 @@ type LockFile struct {
 	Name   string // distribution filename
 	URL    string // where it was fetched from
 	Size   int64
-	SHA256 string // lowercase hex
+	SHA256 SHA256
 }
 
 // WritePylock writes l as a PEP 751 lock file (lock-version 1.0) that
@@ -56,7 +56,7 @@ func WritePylock(w io.Writer, l *Lock) error {
 	}
 	file := func(f LockFile) string {
 		return fmt.Sprintf("{ name = %s, url = %s, size = %d, hashes = { sha256 = %s } }",
-			tomlString(f.Name), tomlString(f.URL), f.Size, tomlString(f.SHA256))
+			tomlString(f.Name), tomlString(f.URL), f.Size, tomlString(string(f.SHA256)))
 	}
 	for _, p := range l.Packages {
 		fmt.Fprintf(b, "\n[[packages]]\nname = %s\nversion = %s\n", tomlString(NormalizeName(p.Name)), tomlString(p.Version))

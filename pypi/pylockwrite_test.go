@@ -18,7 +18,7 @@ import (
 // pins the same hashes.
 func TestWritePylockRoundTrip(t *testing.T) {
 	t.Parallel()
-	h := func(c string) string { return strings.Repeat(c, 64) }
+	h := func(c string) pypi.SHA256 { return pypi.SHA256(strings.Repeat(c, 64)) }
 	lock := &pypi.Lock{CreatedBy: "pyverify 1.0", Packages: []pypi.LockPackage{
 		{
 			Name: "Demo_Pkg", Version: "1.0", Marker: `sys_platform == "linux" and python_version >= '3.9'`, RequiresPython: ">=3.9",
@@ -58,7 +58,7 @@ func TestWritePylockRoundTrip(t *testing.T) {
 		var out []row
 		for _, r := range reqs {
 			v, _ := r.Pinned()
-			rw := row{Name: pypi.NormalizeName(r.Name), Version: v, Marker: r.ParsedMarker.String(), Hashes: r.Hashes}
+			rw := row{Name: pypi.NormalizeName(r.Name), Version: v, Marker: r.ParsedMarker.String(), Hashes: hexes(r.Hashes)}
 			if ids {
 				rw.IDs = r.AttestationIdentities
 			}
@@ -67,8 +67,8 @@ func TestWritePylockRoundTrip(t *testing.T) {
 		return out
 	}
 	want := []row{
-		{Name: "demo-pkg", Version: "1.0", Marker: `sys_platform == "linux" and python_version >= "3.9"`, Hashes: []string{h("a"), h("b")}, IDs: lock.Packages[0].AttestationIdentities},
-		{Name: "plain", Version: "2.0", Hashes: []string{h("c")}},
+		{Name: "demo-pkg", Version: "1.0", Marker: `sys_platform == "linux" and python_version >= "3.9"`, Hashes: []string{string(h("a")), string(h("b"))}, IDs: lock.Packages[0].AttestationIdentities},
+		{Name: "plain", Version: "2.0", Hashes: []string{string(h("c"))}},
 	}
 	if diff := cmp.Diff(want, rows(fromLock.Requirements, true), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("pylock.toml read back (-want +got):\n%s\n%s", diff, lb.String())

@@ -143,7 +143,10 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 		p.errorf(file, ll.line, nil, "%v", err)
 		return
 	}
-	var hashes, other []string
+	var (
+		hashes []SHA256
+		other  []string
+	)
 	for _, o := range opts {
 		if o.spec.kind != optHash {
 			continue
@@ -154,7 +157,7 @@ func (p *reqParser) parseLine(file string, ll logicalLine, constraint bool, chai
 			return
 		}
 		if algo == "sha256" {
-			hashes = appendUnique(hashes, h)
+			hashes = appendUnique(hashes, SHA256(h)) // parseHash checked it: 64 lower-case hex digits
 		} else {
 			other = appendUnique(other, algo+":"+h)
 		}
@@ -255,7 +258,7 @@ func ignoredRequirement(tok, file string, line int) Requirement {
 
 // setHashes records the --hash pins of r: sha256 ones in Hashes, others
 // in OtherHashes, which are not compared (see UnsupportedHashAlgorithm).
-func (r *Requirement) setHashes(sha256, other []string) {
+func (r *Requirement) setHashes(sha256 []SHA256, other []string) {
 	r.Hashes, r.OtherHashes = sha256, other
 	switch {
 	case len(other) == 0:

@@ -30,7 +30,7 @@ func parseHash(v string) (algo, hex string, err error) {
 	return algo, hex, nil
 }
 
-func appendUnique(list []string, s string) []string {
+func appendUnique[T comparable](list []T, s T) []T {
 	for _, x := range list {
 		if x == s {
 			return list

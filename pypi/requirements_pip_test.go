@@ -31,7 +31,7 @@ func TestParseRequirementsPipAccepts(t *testing.T) {
 	hview := func(rs []pypi.Requirement) []hreq {
 		var out []hreq
 		for _, r := range rs {
-			out = append(out, hreq{r.Name, r.Spec, r.Unsupported, r.Source(), r.Hashes, r.OtherHashes, r.Notices})
+			out = append(out, hreq{r.Name, r.Spec, r.Unsupported, r.Source(), hexes(r.Hashes), r.OtherHashes, r.Notices})
 		}
 		return out
 	}

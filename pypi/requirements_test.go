@@ -29,7 +29,7 @@ type req struct {
 func view(rs []pypi.Requirement) []req {
 	var out []req
 	for _, r := range rs {
-		out = append(out, req{r.Name, r.Spec, r.Marker, r.URL, r.Unsupported, r.Source(), r.Text, r.Extras, r.Hashes})
+		out = append(out, req{r.Name, r.Spec, r.Marker, r.URL, r.Unsupported, r.Source(), r.Text, r.Extras, hexes(r.Hashes)})
 	}
 	return out
 }

@@ -58,9 +58,9 @@ type Requirement struct {
 	// true, when there is none). An invalid marker is a parse error.
 	Marker       string
 	ParsedMarker Marker
-	// Hashes are the sha256 digests from --hash options, lower-case hex
-	// without the "sha256:" prefix, duplicates removed.
-	Hashes []string
+	// Hashes are the sha256 digests from --hash options (lower-cased, as
+	// pip compares them), duplicates removed.
+	Hashes []SHA256
 	// OtherHashes are the sha384 and sha512 pins pip also accepts, as
 	// "ALGO:HEX" in lower case. They are not compared: when they are the
 	// only pins the requirement is UnsupportedHashAlgorithm, otherwise
@@ -109,7 +109,7 @@ func (r Requirement) Source() string {
 	if r.File == "" {
 		return "command line"
 	}
-	return fmt.Sprintf("%s:%d", r.File, r.Line)
+	return r.Position().String()
 }
 
 // Option is a recognised pip option line, such as "--index-url URL".

@@ -64,14 +64,14 @@ var documents = []struct {
 		if err != nil {
 			t.Fatalf("Release: %v", err)
 		}
-		return r.Files[0].SHA256
+		return string(r.Files[0].SHA256)
 	}},
 	{"simple page", func(t *testing.T, c *pypi.Client) string {
 		p, err := c.Simple(t.Context(), "demo")
 		if err != nil {
 			t.Fatalf("Simple: %v", err)
 		}
-		return p.Files[0].SHA256
+		return string(p.Files[0].SHA256)
 	}},
 	{"provenance", func(t *testing.T, c *pypi.Client) string {
 		p, err := c.Provenance(t.Context(), "demo", "1.0", "demo-1.0.tar.gz")
@@ -259,7 +259,7 @@ func TestNotModifiedUnusable(t *testing.T) {
 			}
 			first := documents[0].get(t, c)
 			if tt.damage {
-				entry := filepath.Join(dir, "http", sha(s.URL()+"/pypi/demo/1.0/json"))
+				entry := filepath.Join(dir, "http", string(sha(s.URL()+"/pypi/demo/1.0/json")))
 				b, err := os.ReadFile(entry)
 				if err != nil {
 					t.Fatal(err)

@@ -29,7 +29,7 @@ type SimpleProject struct {
 type SimpleFile struct {
 	Filename string
 	URL      string // absolute http(s) URL of the bytes
-	SHA256   string // lowercase hex; "" when the page gives none
+	SHA256   SHA256 // "" when the page gives none (or a malformed one)
 	Yanked   bool   // PEP 592
 	// ProvenanceKnown is false when the page has no "provenance" key for
 	// the file: the index does not say (it may not implement PEP 740).
@@ -168,7 +168,10 @@ func decodeSimpleFiles(d *json.Decoder, out *SimpleProject) (bool, error) {
 		if f.Filename == "" || strings.ContainsAny(f.Filename, "/\\\x00") {
 			return false, fmt.Errorf("file %d: missing or invalid filename", i)
 		}
-		sf := SimpleFile{Filename: f.Filename, URL: f.URL, SHA256: strings.ToLower(f.Hashes["sha256"])}
+		sf := SimpleFile{Filename: f.Filename, URL: f.URL}
+		// A malformed digest names no file: like none, the continuity
+		// check then cannot use this file as a reference.
+		sf.SHA256, _ = ParseSHA256(strings.ToLower(f.Hashes["sha256"]))
 		sf.Yanked = truthy(f.Yanked)
 		sf.CoreMetadata = truthy(f.CoreMetadata)
 		if len(f.Provenance) > 0 {

@@ -2,8 +2,11 @@ package report
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -55,14 +58,42 @@ type Tool struct {
 	Version string `json:"version"`
 }
 
+// Source locates a requirement: structured for the renderers (SARIF
+// reads its File and Line), the string "FILE:LINE" in JSON (SPEC §7), ""
+// for the zero Source.
+type Source pypi.Position
+
+// String returns "FILE:LINE" (see pypi.Position.String).
+func (s Source) String() string { return pypi.Position(s).String() }
+
+// MarshalText writes s as the JSON field "source" has always read.
+func (s Source) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a "source" field back (a golden test's input, a
+// saved report): FILE:LINE with LINE ≥ 1 splits at the last colon; any
+// other text is kept whole as File with no line, so that it marshals back
+// to the same text and locates nothing in SARIF.
+func (s *Source) UnmarshalText(b []byte) error {
+	text := string(b)
+	*s = Source{File: text}
+	if i := strings.LastIndexByte(text, ':'); i > 0 {
+		n, err := strconv.Atoi(text[i+1:])
+		if p := (Source{File: text[:i], Line: n}); err == nil && n >= 1 && p.String() == text {
+			*s = p
+		}
+	}
+	return nil
+}
+
 // Package is the outcome for one requested package, in input order (SPEC
 // §7). Marker, Violation and PolicyEntry are additions to SPEC's example.
 type Package struct {
 	Name        string `json:"name"`
 	Version     string `json:"version"`
 	Requirement string `json:"requirement"`
-	// Source is "FILE:LINE" of the requirement, "" for inline input.
-	Source string `json:"source"`
+	// Source is where the requirement was read, "FILE:LINE" on the wire,
+	// "" for inline input.
+	Source Source `json:"source"`
 	// Marker is the PEP 508 environment marker, kept and shown (SPEC §3).
 	Marker string `json:"marker,omitempty"`
 	// Evidence is verified, hash-only, failed or error (SPEC §5).
@@ -315,7 +346,7 @@ func fromPackage(p verify.Package) Package {
 		Name:                p.Name,
 		Version:             p.Version,
 		Requirement:         p.Requirement,
-		Source:              p.Source,
+		Source:              Source(p.Source),
 		Marker:              p.Marker,
 		Evidence:            string(evidenceOrError(p.Evidence)),
 		OK:                  p.OK,
@@ -352,7 +383,7 @@ func fromFile(f verify.File) File {
 		Filename:     f.Filename,
 		URL:          f.URL,
 		Size:         f.Size,
-		SHA256:       f.SHA256,
+		SHA256:       string(f.SHA256),
 		Bytes:        string(bytesOrNone(f.Bytes)),
 		Downloaded:   f.Bytes == verify.BytesDownloaded,
 		Evidence:     string(evidenceOrError(f.Evidence)),

@@ -6,29 +6,39 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestSplitSource(t *testing.T) {
+// TestSourceText: a "source" read back from JSON is split into File and
+// Line only when it is FILE:LINE exactly; anything else stays whole, with
+// no line, and every value marshals back to the text it was read from.
+func TestSourceText(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		src      string
-		wantFile string
-		wantLine int
-		wantOK   bool
+		src  string
+		want Source
 	}{
-		{"requirements.txt:3", "requirements.txt", 3, true},
-		{"reqs/dev.txt:120", "reqs/dev.txt", 120, true},
-		{`C:\src\requirements.txt:7`, `C:\src\requirements.txt`, 7, true},
-		{"", "", 0, false},
-		{"requirements.txt", "", 0, false},
-		{":3", "", 0, false},
-		{"requirements.txt:0", "", 0, false},
-		{"requirements.txt:-1", "", 0, false},
-		{"requirements.txt:x", "", 0, false},
+		{"requirements.txt:3", Source{File: "requirements.txt", Line: 3}},
+		{"reqs/dev.txt:120", Source{File: "reqs/dev.txt", Line: 120}},
+		{`C:\src\requirements.txt:7`, Source{File: `C:\src\requirements.txt`, Line: 7}},
+		{"a:1:2", Source{File: "a:1", Line: 2}},
+		{"", Source{}},
+		{"requirements.txt", Source{File: "requirements.txt"}},
+		{":3", Source{File: ":3"}},
+		{"requirements.txt:0", Source{File: "requirements.txt:0"}},
+		{"requirements.txt:-1", Source{File: "requirements.txt:-1"}},
+		{"requirements.txt:x", Source{File: "requirements.txt:x"}},
+		{"requirements.txt:03", Source{File: "requirements.txt:03"}},
+		{"requirements.txt:+3", Source{File: "requirements.txt:+3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
-			file, line, ok := splitSource(tt.src)
-			if diff := cmp.Diff([]any{tt.wantFile, tt.wantLine, tt.wantOK}, []any{file, line, ok}); diff != "" {
-				t.Errorf("splitSource(%q) mismatch (-want +got):\n%s", tt.src, diff)
+			var got Source
+			if err := got.UnmarshalText([]byte(tt.src)); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("UnmarshalText(%q) mismatch (-want +got):\n%s", tt.src, diff)
+			}
+			if b, _ := got.MarshalText(); string(b) != tt.src {
+				t.Errorf("MarshalText = %q, want %q", b, tt.src)
 			}
 		})
 	}

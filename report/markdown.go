@@ -59,8 +59,8 @@ func writeMarkdown(w io.Writer, d *Document) error {
 			first = false
 		}
 		head := "**" + mdEscape(packageLabel(p)) + "**"
-		if p.Source != "" {
-			head += " (" + mdEscape(p.Source) + ")"
+		if src := p.Source.String(); src != "" {
+			head += " (" + mdEscape(src) + ")"
 		}
 		fmt.Fprintf(b, "\n%s\n\n", head)
 		for _, pr := range probs {

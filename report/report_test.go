@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/report"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -171,7 +172,7 @@ func TestInputCannotForgeOutput(t *testing.T) {
 	t.Parallel()
 	d := &report.Document{
 		Packages: []report.Package{{
-			Name: "evil\x1b[2J\nFAKE ok", Version: "1|0", Source: "r.txt:1\x1b[2J", Evidence: "failed", Violation: true,
+			Name: "evil\x1b[2J\nFAKE ok", Version: "1|0", Source: report.Source{File: "r.txt:1\x1b[2J"}, Evidence: "failed", Violation: true,
 			Problems: []report.Problem{{Kind: "network", Message: "line one\nverified\r\x07"}},
 		}},
 	}
@@ -251,7 +252,7 @@ func TestFromVerify(t *testing.T) {
 		Packages: []verify.Package{
 			{
 				Name: "sigstore", Version: "3.6.1", Requirement: "sigstore==3.6.1 ; os_name == 'posix'",
-				Source: "requirements.txt:3", Marker: "os_name == 'posix'", Evidence: verify.Verified, OK: true,
+				Source: pypi.Position{File: "requirements.txt", Line: 3}, Marker: "os_name == 'posix'", Evidence: verify.Verified, OK: true,
 				PolicyEntry: "packages.sigstore",
 				Files: []verify.File{{
 					Filename: "sigstore-3.6.1.tar.gz", URL: "https://files/sigstore-3.6.1.tar.gz", Size: 10,
@@ -285,7 +286,7 @@ func TestFromVerify(t *testing.T) {
 		Packages: []report.Package{
 			{
 				Name: "sigstore", Version: "3.6.1", Requirement: "sigstore==3.6.1 ; os_name == 'posix'",
-				Source: "requirements.txt:3", Marker: "os_name == 'posix'", Evidence: "verified", OK: true,
+				Source: report.Source{File: "requirements.txt", Line: 3}, Marker: "os_name == 'posix'", Evidence: "verified", OK: true,
 				PolicyEntry: "packages.sigstore", Problems: []report.Problem{},
 				Files: []report.File{{
 					Filename: "sigstore-3.6.1.tar.gz", URL: "https://files/sigstore-3.6.1.tar.gz", Size: 10,

@@ -28,7 +28,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -261,29 +260,15 @@ func sarifLocationOf(p Package) sarifLocation {
 	loc := sarifLocation{LogicalLocations: []sarifLogicalLocation{{
 		Name: p.Name, FullyQualifiedName: fq, Kind: "module",
 	}}}
-	file, line, ok := splitSource(p.Source)
-	if !ok {
+	if p.Source.File == "" || p.Source.Line < 1 {
 		return loc
 	}
-	art := sarifArtifactLocation{URI: fileURI(file)}
+	art := sarifArtifactLocation{URI: fileURI(p.Source.File)}
 	if !strings.HasPrefix(art.URI, "file:") {
 		art.URIBaseID = srcRoot
 	}
-	loc.PhysicalLocation = &sarifPhysicalLocation{ArtifactLocation: art, Region: &sarifRegion{StartLine: line}}
+	loc.PhysicalLocation = &sarifPhysicalLocation{ArtifactLocation: art, Region: &sarifRegion{StartLine: p.Source.Line}}
 	return loc
-}
-
-// splitSource parses Package.Source, "FILE:LINE" with LINE ≥ 1.
-func splitSource(src string) (file string, line int, ok bool) {
-	i := strings.LastIndexByte(src, ':')
-	if i <= 0 {
-		return "", 0, false
-	}
-	n, err := strconv.Atoi(src[i+1:])
-	if err != nil || n < 1 {
-		return "", 0, false
-	}
-	return src[:i], n, true
 }
 
 // fileURI turns a requirements-file path into a URI reference: relative

@@ -243,8 +243,8 @@ func (t *textWriter) problems(d *Document) {
 			first = false
 		}
 		head := packageLabel(p)
-		if p.Source != "" {
-			head += " (" + p.Source + ")"
+		if src := p.Source.String(); src != "" {
+			head += " (" + src + ")"
 		}
 		t.printf("  %s\n", oneLine(head))
 		for _, pr := range probs {
@@ -277,8 +277,8 @@ func (t *textWriter) detail(d *Document) {
 		t.printf("%s: %s, policy %s\n", t.paint(ansiBold, oneLine(packageLabel(p))),
 			t.paint(evidenceColor(p.Evidence), oneLine(evidenceCell(p))), t.paint(policyColor(pol), pol))
 		req := p.Requirement
-		if p.Source != "" {
-			req += " (" + p.Source + ")"
+		if src := p.Source.String(); src != "" {
+			req += " (" + src + ")"
 		}
 		t.field(2, "requirement", req)
 		t.field(2, "marker", p.Marker)

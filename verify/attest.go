@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pyverify/pyverify/pypi"
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	protodsse "github.com/sigstore/protobuf-specs/gen/pb-go/dsse"
@@ -85,7 +86,7 @@ func (fv FileVerification) AllProblems() []Problem {
 }
 
 // VerifyFile verifies every attestation of every bundle of prov for the file
-// filename whose sha256 is sha256hex (the digest the index lists, which the
+// filename whose sha256 is digest (the digest the index lists, which the
 // caller has checked the bytes against). prov == nil means no provenance is
 // published: HashOnly.
 //
@@ -96,7 +97,7 @@ func (fv FileVerification) AllProblems() []Problem {
 // the policy still decides on the real signer; a certificate that does not
 // identify a GitHub, GitLab or Google Trusted Publisher completely is
 // publisher-mismatch.
-func (v *Verifier) VerifyFile(filename, sha256hex string, prov *Provenance) FileVerification {
+func (v *Verifier) VerifyFile(filename string, digest pypi.SHA256, prov *Provenance) FileVerification {
 	if prov == nil {
 		return FileVerification{Evidence: HashOnly}
 	}
@@ -110,7 +111,7 @@ func (v *Verifier) VerifyFile(filename, sha256hex string, prov *Provenance) File
 	for _, b := range prov.Bundles {
 		for _, ra := range b.Attestations {
 			n++
-			a, prob := v.verifyAttestation(filename, sha256hex, b.Publisher, ra)
+			a, prob := v.verifyAttestation(filename, digest, b.Publisher, ra)
 			if prob.kind == "" {
 				verified = true
 				fv.Attestations = append(fv.Attestations, a)
@@ -159,7 +160,7 @@ type attestationProblem struct {
 // index, the integrated time and (from the statement on) the predicate type;
 // when the signature itself failed, the identity the certificate claims,
 // marked IdentityUnverified.
-func (v *Verifier) verifyAttestation(filename, sha256hex string, pub Publisher, ra RawAttestation) (Attestation, attestationProblem) {
+func (v *Verifier) verifyAttestation(filename string, digest pypi.SHA256, pub Publisher, ra RawAttestation) (Attestation, attestationProblem) {
 	a := Attestation{Publisher: pub}
 	b, entries, err := toBundle(ra)
 	var res *sgverify.VerificationResult
@@ -209,7 +210,7 @@ func (v *Verifier) verifyAttestation(filename, sha256hex string, pub Publisher, 
 	}
 	a.Identity = id.Identity
 
-	sc := checkStatement(filename, sha256hex, ra.Statement)
+	sc := checkStatement(filename, digest, ra.Statement)
 	a.PredicateType = sc.PredicateType
 	if sc.Kind != "" {
 		return a, attestationProblem{sc.Kind, sc.Cause}

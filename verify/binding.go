@@ -146,7 +146,7 @@ func bindFiles(project, version string, arbitrary bool, rel *pypi.Release) (fore
 // of the requested release: it is neither downloaded nor verified, and it
 // fails the package.
 func foreignFile(project, version string, f pypi.File, why string) File {
-	return File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256),
+	return File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256,
 		Bytes: BytesNotDownloaded, Evidence: Failed, Problems: []Problem{{Kind: IndexMismatch, Message: fmt.Sprintf(
 			"%s: the index lists this file for %s %s, but %s", f.Filename, project, version, why)}}}
 }

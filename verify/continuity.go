@@ -194,7 +194,7 @@ func (e *Engine) confirm(ctx context.Context, h *history) bool {
 // attestation's subject must name. Memory is bounded like any provenance
 // fetch (Engine.fetchProvenance).
 func (e *Engine) referencePublishers(ctx context.Context, project, version string, f pypi.SimpleFile) ([]Publisher, error) {
-	if !validSHA256(f.SHA256) {
+	if !f.SHA256.Valid() {
 		return nil, fmt.Errorf("%s: the simple page lists no sha256 digest", f.Filename)
 	}
 	prov, probs := e.fetchProvenance(ctx, project, version, f.Filename)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -24,12 +25,12 @@ var corpusDir = filepath.Join("..", "..", "shared", "corpus")
 // corpusCase is one case of the corpus manifest.json (corpus README
 // "Manifest schema").
 type corpusCase struct {
-	ID          string  `json:"id"`
-	Filename    string  `json:"filename"`
-	Artifact    *string `json:"artifact"`
-	SHA256      string  `json:"sha256"`
-	Provenance  string  `json:"provenance"`
-	TrustedRoot string  `json:"trusted_root"`
+	ID          string      `json:"id"`
+	Filename    string      `json:"filename"`
+	Artifact    *string     `json:"artifact"`
+	SHA256      pypi.SHA256 `json:"sha256"`
+	Provenance  string      `json:"provenance"`
+	TrustedRoot string      `json:"trusted_root"`
 	Expected    struct {
 		Verdict    string `json:"verdict"`
 		ReasonKind string `json:"reason_kind"`
@@ -128,9 +129,9 @@ func TestCorpus(t *testing.T) {
 			var problems []verify.Problem
 			evidence := verify.Evidence("")
 			if c.Artifact != nil {
-				if got := hashFile(t, filepath.Join(corpusDir, *c.Artifact)); got != c.SHA256 {
+				if got := hashFile(t, filepath.Join(corpusDir, *c.Artifact)); got != string(c.SHA256) {
 					evidence = verify.Failed
-					problems = append(problems, verify.Problem{Kind: verify.DigestMismatch, Message: c.Filename + ": sha256 " + got + ", index says " + c.SHA256})
+					problems = append(problems, verify.Problem{Kind: verify.DigestMismatch, Message: c.Filename + ": sha256 " + got + ", index says " + string(c.SHA256)})
 				}
 			}
 			provPath := filepath.Join(corpusDir, c.Provenance)
@@ -270,16 +271,20 @@ func TestVerifyFile(t *testing.T) {
 	}
 	abi3Pub := verify.Publisher{Kind: "GitHub", Repository: abi3infoRepo, Workflow: abi3infoWorkflo}
 	tests := []struct {
-		name             string
-		filename, sha256 string
-		prov             *verify.Provenance
-		want             outcome
+		name     string
+		filename string
+		sha256   pypi.SHA256
+		prov     *verify.Provenance
+		want     outcome
 	}{
 		{"no provenance", abi3infoWheel, abi3infoSHA256, nil, outcome{Evidence: verify.HashOnly}},
 		{"no bundles", abi3infoWheel, abi3infoSHA256, &verify.Provenance{}, outcome{Evidence: verify.HashOnly}},
 		{"provenance", abi3infoWheel, abi3infoSHA256, abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
 		{"equivalent filename", "abi3info-2024.10.03-py3-none-any.whl", abi3infoSHA256, abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
-		{"digest in upper case", abi3infoWheel, strings.ToUpper(abi3infoSHA256), abi3, outcome{verify.Verified, nil, []bool{true}, []verify.Publisher{abi3Pub}}},
+		// pypi.ParseSHA256's callers fold case where a digest enters; a
+		// digest that was never parsed is not compared loosely.
+		{"digest in upper case", abi3infoWheel, pypi.SHA256(strings.ToUpper(abi3infoSHA256)), abi3,
+			outcome{verify.Failed, []verify.ProblemKind{verify.SubjectMismatch}, []bool{false}, []verify.Publisher{abi3Pub}}},
 		{"other file of the release", "abi3info-2024.10.3.tar.gz", abi3infoSHA256, abi3,
 			outcome{verify.Failed, []verify.ProblemKind{verify.SubjectMismatch}, []bool{false}, []verify.Publisher{abi3Pub}}},
 		{"other digest", abi3infoWheel, sampleSHA256, abi3,

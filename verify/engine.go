@@ -228,9 +228,7 @@ func newPackage(r pypi.Requirement) Package {
 	if p.Name == "" { // a URL or path requirement that does not say its name
 		p.Name = r.Text
 	}
-	if r.File != "" {
-		p.Source = r.Source()
-	}
+	p.Source = r.Position()
 	if v, ok := r.Pinned(); ok {
 		p.Version = v
 	}
@@ -580,12 +578,12 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 		return files, nil
 	}
 	for i, f := range rel.Files {
-		if slices.ContainsFunc(r.Hashes, func(h string) bool { return strings.EqualFold(f.SHA256, h) }) {
+		if slices.Contains(r.Hashes, f.SHA256) {
 			files = append(files, i)
 		}
 	}
 	for _, h := range r.Hashes {
-		if !slices.ContainsFunc(rel.Files, func(f pypi.File) bool { return strings.EqualFold(f.SHA256, h) }) {
+		if !slices.ContainsFunc(rel.Files, func(f pypi.File) bool { return f.SHA256 == h }) {
 			probs = append(probs, Problem{Kind: PinNotPublished,
 				Message: fmt.Sprintf("%s %s: pinned hash sha256:%s matches no file the index publishes for this release", r.Name, rel.Version, h)})
 		}
@@ -601,8 +599,10 @@ func selectFiles(r pypi.Requirement, rel *pypi.Release) ([]int, []Problem) {
 // even with NoDownload); ok reports that bytes were hashed and match the
 // index's digest, so that what tee holds is the file the index lists.
 func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.File, tee *os.File) (out File, ok bool) {
-	out = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: strings.ToLower(f.SHA256), RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
-	if !validSHA256(out.SHA256) {
+	out = File{Filename: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256, RequiresPython: f.RequiresPython, Bytes: BytesNotDownloaded}
+	if !out.SHA256.Valid() {
+		// pypi.Client parses every digest it decodes; another Index (a
+		// fake) may not have.
 		out.Evidence = Error
 		out.Problems = append(out.Problems, Problem{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index lists no valid sha256 digest for this file (got %q)", f.Filename, f.SHA256)})
@@ -688,23 +688,11 @@ func (e *Engine) fetch(ctx context.Context, f pypi.File, w *hashingWriter, dst i
 	case err != nil:
 		return BytesNotDownloaded, Error, []Problem{indexProblem(f.Filename+": download", err)}
 	}
-	if got := w.sum(); got != strings.ToLower(f.SHA256) {
+	if got := w.sum(); got != f.SHA256 {
 		return src, Failed, []Problem{{Kind: DigestMismatch,
-			Message: fmt.Sprintf("%s: %s bytes hash to sha256:%s, but the index lists sha256:%s", f.Filename, src, got, strings.ToLower(f.SHA256))}}
+			Message: fmt.Sprintf("%s: %s bytes hash to sha256:%s, but the index lists sha256:%s", f.Filename, src, got, f.SHA256)}}
 	}
 	return src, "", nil
-}
-
-func validSHA256(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // indexProblem turns an index client error into a problem: not-found for a
@@ -747,8 +735,8 @@ func (e *Engine) decide(p *Package, yanked, pinned bool, locked []pypi.Publisher
 	if len(locked) > 0 {
 		ev.Locked = locked
 		ev.LockedBy = "the lock file"
-		if p.Source != "" {
-			ev.LockedBy += " (" + p.Source + ")"
+		if p.Source.File != "" {
+			ev.LockedBy += " (" + p.Source.String() + ")"
 		}
 	}
 	d := e.o.Policy.Evaluate(ev, now)
@@ -897,10 +885,10 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 		f.Evidence = Error
 		f.Problems = append(f.Problems, Problem{Kind: NotFound,
 			Message: fmt.Sprintf("%s: the index does not list this file for %s %s, so its bytes cannot be checked", f.Filename, p.Name, p.Version)})
-	case !strings.EqualFold(rel.Files[i].SHA256, f.SHA256):
+	case rel.Files[i].SHA256 != f.SHA256:
 		f.Evidence = Failed
 		f.Problems = append(f.Problems, Problem{Kind: DigestMismatch,
-			Message: fmt.Sprintf("%s: the local file hashes to sha256:%s, but the index lists sha256:%s", f.Filename, f.SHA256, strings.ToLower(rel.Files[i].SHA256))})
+			Message: fmt.Sprintf("%s: the local file hashes to sha256:%s, but the index lists sha256:%s", f.Filename, f.SHA256, rel.Files[i].SHA256)})
 	default:
 		f.URL = rel.Files[i].URL
 	}

@@ -153,7 +153,7 @@ func sha256Hex(t *testing.T, b []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return string(d)
 }
 
 // TestVerifyLocalBindsTheIndexDocument: pyverify verify FILE compares the

@@ -168,7 +168,7 @@ func BenchmarkVerifyFileAtCap(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if fv := w.ver.VerifyFile("demo-1.0-py3-none-any.whl", strings.Repeat("a", 64), prov); fv.Evidence != verify.Failed {
+		if fv := w.ver.VerifyFile("demo-1.0-py3-none-any.whl", pypi.SHA256(strings.Repeat("a", 64)), prov); fv.Evidence != verify.Failed {
 			b.Fatalf("evidence %s, want failed", fv.Evidence)
 		}
 	}

@@ -81,7 +81,7 @@ func instAudit(t *testing.T, dists []*pypi.InstalledDist) (instOut, []string) {
 	rep := engEngine(t, srv, w, pypi.Options{}, verify.Options{}).Audit(context.Background(), reqs)
 	engOutcome(t, rep) // the rules every report obeys
 	p := rep.Packages[0]
-	o := instOut{Evidence: p.Evidence, OK: p.OK, Kinds: engKinds(p.Problems), Source: p.Source}
+	o := instOut{Evidence: p.Evidence, OK: p.OK, Kinds: engKinds(p.Problems), Source: p.Source.String()}
 	for _, f := range p.Files {
 		o.Files = append(o.Files, f.Filename)
 	}

@@ -175,7 +175,7 @@ func engSHA256(t *testing.T, filename string) string {
 	if err != nil {
 		t.Fatalf("hash %s: %v", filename, err)
 	}
-	return d
+	return string(d)
 }
 
 // Paths of the fake index, for fault injection.
@@ -555,7 +555,7 @@ func TestAuditRequirements(t *testing.T) {
 	}
 	var got []entry
 	for _, p := range rep.Packages {
-		got = append(got, entry{p.Name, p.Version, p.Requirement, p.Source, p.Marker, p.Evidence, engKinds(p.Problems), p.OK, p.Violation})
+		got = append(got, entry{p.Name, p.Version, p.Requirement, p.Source.String(), p.Marker, p.Evidence, engKinds(p.Problems), p.OK, p.Violation})
 	}
 	want := []entry{
 		{Name: "Demo", Version: "1.0", Requirement: "Demo==1.0.0", Source: "requirements.txt:2", Evidence: verify.Verified, OK: true},

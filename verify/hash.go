@@ -2,9 +2,10 @@ package verify
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"hash"
 	"io"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // hashingWriter counts and hashes what is written through it, so that an
@@ -29,12 +30,12 @@ func (w *hashingWriter) Reset() {
 	w.n = 0
 }
 
-// sum returns the lowercase hex sha256 of everything written so far.
-func (w *hashingWriter) sum() string { return hex.EncodeToString(w.h.Sum(nil)) }
+// sum returns the sha256 of everything written so far.
+func (w *hashingWriter) sum() pypi.SHA256 { return pypi.SumSHA256(w.h) }
 
-// HashReader streams r through sha256 and returns the lowercase hex digest
-// and the number of bytes read. Memory use does not depend on r's length.
-func HashReader(r io.Reader) (digest string, n int64, err error) {
+// HashReader streams r through sha256 and returns the digest and the
+// number of bytes read. Memory use does not depend on r's length.
+func HashReader(r io.Reader) (digest pypi.SHA256, n int64, err error) {
 	w := newHashingWriter()
 	if _, err := io.Copy(w, r); err != nil {
 		return "", w.n, err

@@ -346,6 +346,6 @@ func (e *Engine) bind(p *Package, d *pypi.InstalledDist, wheel []pypi.RecordEntr
 		}
 	}
 	if line > 0 {
-		p.Source = fmt.Sprintf("%s:%d", d.RecordPath(), line)
+		p.Source = pypi.Position{File: d.RecordPath(), Line: line}
 	}
 }

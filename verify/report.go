@@ -163,7 +163,7 @@ type File struct {
 	Filename string
 	URL      string
 	Size     int64
-	SHA256   string // the digest the index lists (or the local file's, for verify)
+	SHA256   pypi.SHA256 // the digest the index lists (or the local file's, for verify)
 	// RequiresPython is the file's requires_python as the index lists it,
 	// "" when none (kept for the lock pyverify download writes).
 	RequiresPython string
@@ -187,11 +187,11 @@ func (f File) AllProblems() []Problem {
 
 // Package is the outcome for one requested package (one requirement).
 type Package struct {
-	Name         string // as requested
-	Version      string // resolved or pinned version; "" when unknown
-	Requirement  string // the requirement as written
-	Source       string // "FILE:LINE", or "" for inline / command-line input
-	Marker       string // environment marker, kept and shown (SPEC §3)
+	Name         string        // as requested
+	Version      string        // resolved or pinned version; "" when unknown
+	Requirement  string        // the requirement as written
+	Source       pypi.Position // where the requirement was read; zero for inline / command-line input
+	Marker       string        // environment marker, kept and shown (SPEC §3)
 	Evidence     Evidence
 	OK           bool   // the policy is satisfied and the package was fully checked
 	Violation    bool   // the policy is violated (or evidence failed): exit 1

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/pyverify/pyverify/pypi"
 )
@@ -229,11 +228,11 @@ type statementCheck struct {
 // to a DSSE payload that sigstore-go has already verified: an in-toto
 // Statement v1 (else invalid-statement) with exactly one subject whose name
 // is equivalent to filename (pypi.EquivalentFilenames, rule 5) and whose
-// sha256 is exactly sha256hex in lowercase hex (else subject-mismatch), as
+// sha256 is exactly digest in lowercase hex (else subject-mismatch), as
 // pypi-attestations' Attestation.verify compares them. Whether the predicate
 // type is known is left to the caller, which decides it only after the
 // publisher check.
-func checkStatement(filename, sha256hex string, payload []byte) statementCheck {
+func checkStatement(filename string, digest pypi.SHA256, payload []byte) statementCheck {
 	st, err := parseStatement(payload)
 	if err != nil {
 		return statementCheck{Kind: InvalidStatement, Cause: fmt.Sprintf("signed payload is not an in-toto Statement v1: %v", err)}
@@ -256,16 +255,15 @@ func checkStatement(filename, sha256hex string, payload []byte) statementCheck {
 		return c
 	}
 	got, ok := sub.Digest["sha256"]
-	want := strings.ToLower(sha256hex)
 	switch {
-	case !validSHA256(want):
+	case !digest.Valid():
 		// Cannot happen from the engine, which checks the index digest;
 		// without it an empty subject digest would equal an empty file one.
-		c.Kind, c.Cause = SubjectMismatch, fmt.Sprintf("the file's sha256 %q is not 64 hex digits, so the statement subject cannot be compared with it", sha256hex)
+		c.Kind, c.Cause = SubjectMismatch, fmt.Sprintf("the file's sha256 %q is not 64 lower-case hex digits, so the statement subject cannot be compared with it", digest)
 	case !ok:
 		c.Kind, c.Cause = SubjectMismatch, "statement subject has no sha256 digest"
-	case got != want:
-		c.Kind, c.Cause = SubjectMismatch, fmt.Sprintf("statement subject has sha256 %s but the file's is %s", got, want)
+	case got != string(digest):
+		c.Kind, c.Cause = SubjectMismatch, fmt.Sprintf("statement subject has sha256 %s but the file's is %s", got, digest)
 	}
 	return c
 }

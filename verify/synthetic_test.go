@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
 	"github.com/pyverify/pyverify/verify/verifytest"
 )
@@ -84,7 +85,7 @@ func synVerify(t *testing.T, root int, digest string, specs ...verifytest.Spec) 
 	if err != nil {
 		t.Fatalf("DecodeProvenance: %v", err)
 	}
-	return w.verifiers[root].VerifyFile(synFile, digest, prov)
+	return w.verifiers[root].VerifyFile(synFile, pypi.SHA256(digest), prov)
 }
 
 // outcome is what the tests compare: the evidence and the problem kinds.
