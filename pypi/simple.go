@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // SimpleMediaType is the Accept type of the PEP 691 JSON simple API.
@@ -40,6 +41,9 @@ type SimpleFile struct {
 	// CoreMetadata: the index serves the file's METADATA (PEP 714
 	// "core-metadata", PEP 658).
 	CoreMetadata bool
+	// UploadTime is PEP 700's "upload-time"; zero when the page gives
+	// none or one that does not parse.
+	UploadTime time.Time
 }
 
 // wire shape of PEP 691 (with PEP 740's provenance and PEP 714's
@@ -52,6 +56,7 @@ type simpleFile struct {
 	Yanked       json.RawMessage   `json:"yanked"` // false, true or a reason
 	Provenance   json.RawMessage   `json:"provenance"`
 	CoreMetadata json.RawMessage   `json:"core-metadata"` // false, true or hashes
+	UploadTime   string            `json:"upload-time"`   // PEP 700, ISO 8601
 }
 
 // Simple fetches GET <base>/simple/<normalised project>/ as PEP 691 JSON.
@@ -174,6 +179,9 @@ func decodeSimpleFiles(d *json.Decoder, out *SimpleProject) (bool, error) {
 		sf.SHA256, _ = ParseSHA256(strings.ToLower(f.Hashes["sha256"]))
 		sf.Yanked = truthy(f.Yanked)
 		sf.CoreMetadata = truthy(f.CoreMetadata)
+		if t, err := time.Parse(time.RFC3339Nano, f.UploadTime); err == nil {
+			sf.UploadTime = t
+		}
 		if len(f.Provenance) > 0 {
 			sf.ProvenanceKnown = true
 			if string(f.Provenance) != "null" {

@@ -125,14 +125,18 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 		}
 	}
 	h := history{project: project, ref: spelled, refKinds: ref.kinds}
+	// Of each type, the file uploaded first: files can be added to a
+	// release later, and one added by someone else must not become the
+	// reference (PEP 700 upload-time; page order when a time is missing).
 	var picked []pypi.SimpleFile
 	for _, k := range ref.kinds {
-		for _, f := range ref.files {
-			if d, _ := pypi.ParseDistFilename(f.Filename); d.Kind == k {
-				picked = append(picked, f)
-				break
+		first := -1
+		for i, f := range ref.files {
+			if d, _ := pypi.ParseDistFilename(f.Filename); d.Kind == k && (first < 0 || uploadedBefore(f, ref.files[first])) {
+				first = i
 			}
 		}
+		picked = append(picked, ref.files[first])
 	}
 	picked = picked[:min(len(picked), maxReferenceFiles)]
 	// One file names the reference's publisher; the other is read only
@@ -328,4 +332,16 @@ func policyContinuity(c *Continuity) *policy.Continuity {
 		out.Findings = append(out.Findings, policy.Violation{Kind: policy.ViolationKind(f.Kind), Message: f.Message})
 	}
 	return out
+}
+
+// uploadedBefore reports whether a was uploaded before b, as the simple
+// page says; a file without a time never comes before one with a time.
+func uploadedBefore(a, b pypi.SimpleFile) bool {
+	switch {
+	case a.UploadTime.IsZero():
+		return false
+	case b.UploadTime.IsZero():
+		return true
+	}
+	return a.UploadTime.Before(b.UploadTime)
 }

@@ -38,6 +38,13 @@ func contRelease(project, version, wheelBy, sdistBy string) []pypitest.ModelFile
 }
 
 func contModel() pypitest.Model {
+	// added 1.0: a hijacker added a wheel attested by evil/added to the
+	// old release, listed first; it was uploaded after the release's own
+	// files, so it is not the reference.
+	added := contRelease("added", "1.0", "acme/added", "acme/added")
+	late := engFile("added-1.0-0-py3-none-any.whl", byRepo("evil/added"))
+	late.UploadTime = pypitest.DefaultUploadTime.Add(24 * time.Hour)
+	added = append([]pypitest.ModelFile{late}, added...)
 	return pypitest.Model{
 		Projects: map[string]map[string][]pypitest.ModelFile{
 			"steady": {"1.0": contRelease("steady", "1.0", "acme/steady", "acme/steady"),
@@ -51,6 +58,7 @@ func contModel() pypitest.Model {
 				"2.0rc1": contRelease("moved", "2.0rc1", "acme/moved", "acme/moved"),
 				"2.0":    contRelease("moved", "2.0", "evil/moved", "evil/moved")},
 			"mixed": {"1.0": contRelease("mixed", "1.0", "acme/mixed", "evil/mixed")},
+			"added": {"1.0": added, "2.0": contRelease("added", "2.0", "evil/added", "evil/added")},
 			// the reference's wheel and sdist came from two repositories of
 			// the project: the second is read before calling 1.1 a change
 			"split": {"1.0": contRelease("split", "1.0", "acme/split-wheels", "acme/split"),
@@ -105,7 +113,7 @@ func TestAuditContinuity(t *testing.T) {
 	srv, w := engIndex(t, contModel())
 	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
 	rep := eng.Audit(t.Context(), engRequirements(t,
-		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1", "otherpred==1.1"))
+		"steady==1.1", "stolen==1.1", "stolen==1.2", "moved==2.0", "mixed==1.0", "fresh==1.0", "plain==2.0", "partial==1.1", "split==1.1", "wheelonly==1.1", "otherpred==1.1", "added==2.0"))
 	acme := func(p string) []string { return []string{"acme/" + p} }
 	want := []contOut{
 		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
@@ -128,6 +136,8 @@ func TestAuditContinuity(t *testing.T) {
 			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
 		{Name: "otherpred", Version: "1.1", Evidence: verify.HashOnly, Violation: true, Kinds: []verify.ProblemKind{verify.ProvenanceRegressed},
 			Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("otherpred")},
+		{Name: "added", Version: "2.0", Evidence: verify.Verified, Violation: true, Kinds: []verify.ProblemKind{verify.PublisherChanged},
+			Status: policy.Changed, ComparedWith: "1.0", Previous: acme("added")},
 	}
 	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
 		t.Errorf("continuity (-want +got):\n%s", diff)

@@ -21,6 +21,7 @@ type simpleFile struct {
 	Yanked       any               `json:"yanked"`
 	Provenance   *string           `json:"provenance"`
 	CoreMetadata bool              `json:"core-metadata"`
+	UploadTime   string            `json:"upload-time"`
 }
 
 // simplePage answers GET /simple/<project>/ with the PEP 691 JSON page
@@ -56,6 +57,11 @@ func (s *Server) simplePage(r *http.Request, name string) answer {
 				Hashes:   map[string]string{"sha256": hex.EncodeToString(sum[:])},
 				Yanked:   false,
 			}
+			ut := f.UploadTime
+			if ut.IsZero() {
+				ut = DefaultUploadTime
+			}
+			sf.UploadTime = ut.UTC().Format("2006-01-02T15:04:05.000000Z")
 			sf.CoreMetadata = f.metadata() != nil
 			if yanked {
 				sf.Yanked = true
