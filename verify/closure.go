@@ -117,12 +117,15 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 			ok := false
 			for _, j := range audited[pypi.NormalizeName(d.Name)] {
 				// No version: the listing could not be resolved (or is a
-				// URL); its own error stands for it.
-				if pkgs[j].Version == "" || d.Specifier.ContainsString(pkgs[j].Version, true) {
+				// URL); its own error stands for it. A dependency by URL is
+				// fetched from there, never the audited release.
+				if d.URL == "" && (pkgs[j].Version == "" || d.Specifier.ContainsString(pkgs[j].Version, true)) {
 					ok = true
 					break
 				}
-				seen = append(seen, pkgs[j].Version)
+				if pkgs[j].Version != "" {
+					seen = append(seen, pkgs[j].Version)
+				}
 			}
 			if !ok {
 				c.Unlisted = append(c.Unlisted, policy.Dependency{Name: d.Name, Requirement: dependencyText(d), Audited: strings.Join(seen, ", ")})

@@ -48,6 +48,8 @@ func closureModel() pypitest.Model {
 		"colorama":  {"0.4.6": {file(engWheel("colorama", "0.4.6"), nil)}},
 		"sdistonly": {"1.0": {file(engSdist("sdistonly", "1.0"), meta("sdistonly", "1.0", "idna>=3"))}},
 		"broken":    {"1.0": {broken}},
+		"urldep": {"1.0": {file(engWheel("urldep", "1.0"), meta("urldep", "1.0",
+			"idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl"))}},
 	}}
 }
 
@@ -129,6 +131,15 @@ func TestAuditClosure(t *testing.T) {
 					Message: "urllib3 9.9: the index has no such project or release (not found: GET URL/pypi/urllib3/9.9/json: HTTP 404 Not Found); the index has 2 versions of urllib3: 1.26.0, 3.0.0"}}},
 				"idna": {Problems: []verify.Problem{{Kind: verify.NotFound, Message: `idna>=99: no release of idna satisfies ">=99"`}}},
 			},
+		},
+		{
+			// An installer fetches a direct reference from its URL, whatever
+			// version of the project the requirements list.
+			name: "direct URL dependency is never satisfied by an audited release",
+			env:  closureEnv,
+			reqs: []string{"urldep==1.0", "idna==3.7"},
+			want: map[string]outcome{"urldep": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "urldep 1.0 requires idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl; requirements.txt has idna 3.7, which does not satisfy it, so what an installer picks is not what was audited" + hint}}}},
 		},
 		{
 			name: "no wheel: the JSON API's requires_dist",
