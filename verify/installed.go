@@ -156,23 +156,36 @@ func wheelRecord(f *os.File, filename, distInfo string) ([]pypi.RecordEntry, err
 	if err != nil {
 		return nil, err
 	}
-	var found *zip.File
+	var (
+		found  *zip.File
+		others int // RECORDs of other names
+		count  = map[string]int{}
+	)
 	for _, zf := range zr.File {
 		dir, base := path.Split(zf.Name)
 		if base != "RECORD" || strings.Count(zf.Name, "/") != 1 || !strings.HasSuffix(dir, ".dist-info/") {
 			continue
 		}
-		if dir == distInfo+"/" {
+		count[zf.Name]++
+		switch {
+		case dir == distInfo+"/":
 			found = zf
-			break
+		case found == nil || path.Dir(found.Name) != distInfo:
+			if found != nil && found.Name != zf.Name {
+				others++
+			}
+			found = zf
 		}
-		if found != nil {
-			return nil, fmt.Errorf("more than one .dist-info/RECORD and none is %s/RECORD", distInfo)
-		}
-		found = zf
 	}
-	if found == nil {
+	switch {
+	case found == nil:
 		return nil, errors.New("no .dist-info/RECORD in the wheel")
+	case count[found.Name] > 1:
+		// Python's zipfile, so pip, reads the last entry of a name: which
+		// RECORD was installed is ambiguous.
+		return nil, fmt.Errorf("the wheel holds %s twice", found.Name)
+	case others > 0 && path.Dir(found.Name) != distInfo:
+		return nil, fmt.Errorf("more than one .dist-info/RECORD and none is %s/RECORD", distInfo)
 	}
 	if found.UncompressedSize64 > pypi.MaxRecordSize {
 		return nil, fmt.Errorf("%s is larger than %d bytes", found.Name, pypi.MaxRecordSize)
