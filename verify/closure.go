@@ -50,12 +50,20 @@ func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release)
 			break
 		}
 	}
+	if len(declared) > pypi.MaxRequiresDist {
+		return nil, fmt.Sprintf("it declares %d dependencies, more than the %d pyverify reads", len(declared), pypi.MaxRequiresDist)
+	}
+	extras := 0
 	for _, s := range declared {
 		r, err := pypi.ParseRequirement(s)
 		if err != nil {
 			return nil, fmt.Sprintf("it declares a dependency that is not PEP 508: %v", err)
 		}
 		deps = append(deps, r)
+		extras += len(r.Extras)
+	}
+	if extras > pypi.MaxRequiresDist {
+		return nil, fmt.Sprintf("its dependencies name %d extras, more than the %d pyverify reads", extras, pypi.MaxRequiresDist)
 	}
 	return deps, ""
 }
@@ -81,23 +89,52 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 		audited[n] = append(audited[n], i)
 		extras[n] = addExtras(extras[n], reqs[i].Extras)
 	}
-	applies := func(i int, d pypi.Requirement) bool {
-		return d.ParsedMarker.EvaluateExtras(env, extras[pypi.NormalizeName(pkgs[i].Name)])
+	// Which dependencies apply grows with the extras asked of their
+	// declaring project, and those grow with the dependencies that apply
+	// (requests[socks] → pysocks). Each package is examined once with no
+	// extra and once per extra asked of it, so that extras a release
+	// chains through one another cost no more than its dependencies
+	// times its extras (both bounded by pypi.MaxRequiresDist).
+	applied := make([][]bool, len(pend))
+	type work struct {
+		i     int
+		extra string
 	}
-	// Extras only grow, and only to names declared, so this ends.
-	for changed := true; changed; {
-		changed = false
-		for i, pd := range pend {
-			if pd == nil {
+	var queue []work
+	for i, pd := range pend {
+		if pd == nil {
+			continue
+		}
+		applied[i] = make([]bool, len(pd.deps))
+		queue = append(queue, work{i, ""})
+		for _, x := range extras[pypi.NormalizeName(pkgs[i].Name)] {
+			queue = append(queue, work{i, x})
+		}
+	}
+	for len(queue) > 0 {
+		w := queue[0]
+		queue = queue[1:]
+		wenv := env
+		wenv.Extra = w.extra
+		for k, d := range pend[w.i].deps {
+			if applied[w.i][k] || !d.ParsedMarker.Evaluate(wenv) {
 				continue
 			}
-			for _, d := range pd.deps {
-				n := pypi.NormalizeName(d.Name)
-				if _, ok := audited[n]; !ok || !applies(i, d) {
+			applied[w.i][k] = true
+			n := pypi.NormalizeName(d.Name)
+			if _, ok := audited[n]; !ok {
+				continue
+			}
+			for _, x := range d.Extras {
+				x = pypi.NormalizeName(x)
+				if slices.Contains(extras[n], x) {
 					continue
 				}
-				if grown := addExtras(extras[n], d.Extras); len(grown) != len(extras[n]) {
-					extras[n], changed = grown, true
+				extras[n] = append(extras[n], x)
+				for _, j := range audited[n] {
+					if pend[j] != nil {
+						queue = append(queue, work{j, x})
+					}
 				}
 			}
 		}
@@ -109,8 +146,8 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 			continue
 		}
 		c := &policy.Closure{Release: pkgs[i].Name + " " + pkgs[i].Version, Inputs: inputs, Unknown: pd.depsUnknown}
-		for _, d := range pd.deps {
-			if !applies(i, d) {
+		for k, d := range pd.deps {
+			if !applied[i][k] {
 				continue
 			}
 			var seen []string

@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -186,6 +187,68 @@ func TestAuditClosure(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("packages not ok or with problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAuditClosureHostileMetadata: a release's metadata cannot make the
+// closure run for long: extras that chain through one another (each
+// dependency asking for the extra the next one needs, listed in the order
+// that resolves one per pass) are each examined once, and a release
+// declaring more than pypi.MaxRequiresDist dependencies, or naming more
+// extras than that, has unknown dependencies, never a silent "none".
+func TestAuditClosureHostileMetadata(t *testing.T) {
+	t.Parallel()
+	const chain = 3000
+	var chained []string
+	for i := chain; i >= 1; i-- {
+		chained = append(chained, fmt.Sprintf(`hostile[e%d]; extra == "e%d"`, i, i-1))
+	}
+	chained = append(chained, fmt.Sprintf(`idna; extra == "e%d"`, chain))
+	many := make([]string, pypi.MaxRequiresDist+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("dep%d", i)
+	}
+	manyExtras := []string{"hostile[" + strings.Repeat("x,", pypi.MaxRequiresDist) + "y]"}
+	meta := func(name string, deps []string) []byte {
+		s := "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n"
+		for _, d := range deps {
+			s += "Requires-Dist: " + d + "\n"
+		}
+		return []byte(s + "\n")
+	}
+	file := func(name string, deps []string) []pypitest.ModelFile {
+		f := engFile(engWheel(name, "1.0"), "")
+		f.Metadata = meta(name, deps)
+		return []pypitest.ModelFile{f}
+	}
+	model := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"hostile":    {"1.0": file("hostile", chained)},
+		"many":       {"1.0": file("many", many)},
+		"manyextras": {"1.0": file("manyextras", manyExtras)},
+		"idna":       {"3.7": {engFile(engWheel("idna", "3.7"), "")}},
+	}}
+	tests := []struct {
+		req  string
+		want []verify.Problem
+	}{
+		{"hostile[e0]==1.0", []verify.Problem{{Kind: verify.UnlistedDependency,
+			Message: "hostile 1.0 requires idna; not in requirements.txt, so not audited: lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock (require-complete = true, built-in default)"}}},
+		{"many==1.0", []verify.Problem{{Kind: verify.IndexError,
+			Message: fmt.Sprintf("many 1.0: its dependencies could not be read (it declares %d dependencies, more than the %d pyverify reads), so whether the audit covers them is unknown (require-complete = true, built-in default)", pypi.MaxRequiresDist+1, pypi.MaxRequiresDist)}}},
+		{"manyextras==1.0", []verify.Problem{{Kind: verify.IndexError,
+			Message: fmt.Sprintf("manyextras 1.0: its dependencies could not be read (its dependencies name %d extras, more than the %d pyverify reads), so whether the audit covers them is unknown (require-complete = true, built-in default)", pypi.MaxRequiresDist+1, pypi.MaxRequiresDist)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.req, func(t *testing.T) {
+			t.Parallel()
+			srv, w := engIndex(t, model)
+			env := closureEnv
+			eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{ClosureEnv: &env, Policy: policy.Default()})
+			rep := eng.Audit(t.Context(), engRequirements(t, tt.req))
+			if diff := cmp.Diff(tt.want, rep.Packages[0].Problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
 			}
 		})
 	}
