@@ -343,6 +343,10 @@ func (e *Engine) bind(p *Package, d *pypi.InstalledDist, wheel []pypi.RecordEntr
 			d.Name, d.Version, strings.Join(tags, ", "), d.Path(path.Join(d.DistInfo, "WHEEL")))})
 		in.Note = ""
 		return
+	case in.Wheel == "" && in.Note == NoteBuiltHere:
+		// Nothing binds to a wheel, but the installed files must still
+		// hash to the installed RECORD: otherwise editing WHEEL's tags
+		// would turn any change into "built here".
 	case in.Wheel == "" || wheel == nil:
 		if in.Note == "" {
 			in.Note = "not bound: the wheel's bytes could not be checked"
