@@ -92,7 +92,7 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 		lp := pypi.LockPackage{Name: p.Name, Version: p.Version, Marker: p.Marker, RequiresPython: requiresPython(p.Files),
 			AttestationIdentities: lockIdentities(p.Files)}
 		for _, f := range p.Files {
-			if tmp, ok := picks[f.Filename]; ok && placed[strings.ToLower(f.Filename)] == "" {
+			if tmp, ok := picks[strings.ToLower(f.Filename)]; ok && placed[strings.ToLower(f.Filename)] == "" {
 				if err := s.place(tmp, f.Filename); err != nil {
 					return out, err
 				}
@@ -131,7 +131,7 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 }
 
 // unkeepable says why package p is not written, "" when it is; else, by
-// filename, the kept copies to write. A copy is written only if its bytes
+// filename (folded, as placed), the kept copies to write. A copy is written only if its bytes
 // hash to the digest the package was checked against: a file kept twice
 // (two requirements of one release) may have a first copy whose download
 // failed. A filename already written (placed) with another digest is a
@@ -162,7 +162,7 @@ func (s *Store) unkeepable(p Package, placed map[string]string) (map[string]stri
 			}
 			continue
 		}
-		if _, ok := picks[f.Filename]; ok {
+		if _, ok := picks[strings.ToLower(f.Filename)]; ok {
 			return nil, f.Filename + " is listed twice"
 		}
 		k := storeKey{pypi.NormalizeName(p.Name), p.Version, f.Filename}
@@ -170,7 +170,7 @@ func (s *Store) unkeepable(p Package, placed map[string]string) (map[string]stri
 		if i < 0 {
 			return nil, f.Filename + " was not kept"
 		}
-		picks[f.Filename] = s.temps[k][i]
+		picks[strings.ToLower(f.Filename)] = s.temps[k][i]
 	}
 	return picks, ""
 }
