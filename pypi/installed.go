@@ -293,9 +293,26 @@ func parseHeaders(fsys fs.FS, name string) ([]header, error) {
 	return hs, sc.Err()
 }
 
+// errNotRegular is a dist-info file that is a FIFO, device or directory:
+// opening a FIFO would block until a writer appears.
+var errNotRegular = errors.New("not a regular file")
+
+// openRegular opens name in fsys if it is a regular file (after links),
+// without opening anything else.
+func openRegular(fsys fs.FS, name string) (fs.File, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	return fsys.Open(name)
+}
+
 // readDistInfoFile reads a small file of a .dist-info directory.
 func readDistInfoFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
+	f, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +525,7 @@ func (d *InstalledDist) read() error {
 		return err
 	}
 	rec := path.Join(d.DistInfo, "RECORD")
-	f, err := d.FS.Open(rec)
+	f, err := openRegular(d.FS, rec)
 	if err != nil {
 		return err
 	}

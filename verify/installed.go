@@ -298,6 +298,17 @@ func bindInstalled(d *pypi.InstalledDist, in *Installed, wheel []pypi.RecordEntr
 // diskDiffers hashes the file p of fsys with e's algorithm, and says how it
 // differs from e, or "" when it matches; err when it cannot be read.
 func diskDiffers(fsys fs.FS, p string, e pypi.RecordEntry) (string, error) {
+	// Stat before opening: opening a FIFO blocks until a writer appears.
+	fi, err := fs.Stat(fsys, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "is missing", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return "is not a regular file", nil
+	}
 	f, err := fsys.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "is missing", nil
