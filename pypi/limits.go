@@ -21,6 +21,10 @@ const (
 	// closure's work grow with their product.
 	MaxRequiresDist = 5000
 
+	// MaxWheelTags bounds the compatibility tags a wheel filename expands
+	// to (its compressed tag sets multiply): real wheels have a handful.
+	MaxWheelTags = 256
+
 	// DefaultMaxArtifactSize is the default Options.MaxArtifactSize: far
 	// above any file on pypi.org (its per-file upload limit is 100 MiB unless
 	// raised for a project), yet a hostile index cannot make a run fill the
