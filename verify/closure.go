@@ -18,12 +18,17 @@ type metadataIndex interface {
 }
 
 // dependencies reads what the release p declares it depends on (issue
-// #11): the Requires-Dist of the PEP 658 metadata file of a wheel whose
-// bytes were checked, since that is what an installer of that wheel
-// reads, else the JSON API's info.requires_dist (null: none declared).
-// unknown says why they could not be read; it is "" when they were.
+// #11): the Requires-Dist of the PEP 658 metadata files of the wheels whose
+// bytes were checked, since that is what an installer of one of them
+// reads (every one of them: each wheel has its own metadata, and which
+// one an installer picks is its choice), else the JSON API's
+// info.requires_dist (null: none declared). unknown says why they could
+// not be read; it is "" when they were.
 func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release) (deps []pypi.Requirement, unknown string) {
 	declared := rel.RequiresDist
+	var fromWheels []string
+	seen := map[string]bool{}
+	read := false
 	if mi, ok := e.o.Index.(metadataIndex); ok {
 		for _, f := range p.Files {
 			i := slices.IndexFunc(rel.Files, func(g pypi.File) bool { return g.Filename == f.Filename })
@@ -46,9 +51,17 @@ func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release)
 			if pypi.NormalizeName(md.Name) != pypi.NormalizeName(p.Name) || !sameVersion(p.Version, md.Version, false) {
 				return nil, fmt.Sprintf("%s names %s %s, not %s %s", name, md.Name, md.Version, p.Name, p.Version)
 			}
-			declared = md.RequiresDist
-			break
+			for _, d := range md.RequiresDist {
+				if !seen[d] {
+					seen[d] = true
+					fromWheels = append(fromWheels, d)
+				}
+			}
+			read = true
 		}
+	}
+	if read {
+		declared = fromWheels
 	}
 	if len(declared) > pypi.MaxRequiresDist {
 		return nil, fmt.Sprintf("it declares %d dependencies, more than the %d pyverify reads", len(declared), pypi.MaxRequiresDist)

@@ -49,6 +49,10 @@ func closureModel() pypitest.Model {
 		"colorama":  {"0.4.6": {file(engWheel("colorama", "0.4.6"), nil)}},
 		"sdistonly": {"1.0": {file(engSdist("sdistonly", "1.0"), meta("sdistonly", "1.0", "idna>=3"))}},
 		"broken":    {"1.0": {broken}},
+		// Each wheel of a release has its own metadata, and an installer
+		// reads the one it picks: here the platform wheel's, not the first.
+		"twowheels": {"1.0": {file(engWheel("twowheels", "1.0"), meta("twowheels", "1.0", "idna")),
+			file("twowheels-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", meta("twowheels", "1.0", "idna", "urllib3>=2"))}},
 		"urldep": {"1.0": {file(engWheel("urldep", "1.0"), meta("urldep", "1.0",
 			"idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl"))}},
 	}}
@@ -141,6 +145,13 @@ func TestAuditClosure(t *testing.T) {
 			reqs: []string{"urldep==1.0", "idna==3.7"},
 			want: map[string]outcome{"urldep": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
 				Message: "urldep 1.0 requires idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl; requirements.txt has idna 3.7, which does not satisfy it, so what an installer picks is not what was audited" + hint}}}},
+		},
+		{
+			name: "every checked wheel's metadata counts",
+			env:  closureEnv,
+			reqs: []string{"twowheels==1.0", "idna==3.7"},
+			want: map[string]outcome{"twowheels": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "twowheels 1.0 requires urllib3>=2; not in requirements.txt, so not audited" + hint}}}},
 		},
 		{
 			name: "no wheel: the JSON API's requires_dist",
