@@ -36,13 +36,18 @@ const cacheTag = "Signature: 8a477f597d28d172789f06886806bc55\n" +
 var ErrNotCacheDir = errors.New("not a pyverify cache directory")
 
 // TagCacheDir creates dir if need be and tags it (CacheTagName) unless it
-// already is.
+// already is. A directory holding anything but what a pyverify cache
+// holds is not tagged (ErrNotCacheDir): a run given --cache-dir $HOME by
+// mistake must not make the next `cache clean` empty it.
 func TagCacheDir(dir string) error {
 	p := filepath.Join(dir, CacheTagName)
 	if _, err := os.Lstat(p); err == nil {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if _, err := ownedCache(dir); err != nil {
 		return err
 	}
 	return os.WriteFile(p, []byte(cacheTag), 0o644)

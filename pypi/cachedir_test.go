@@ -206,3 +206,39 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// TestTagCacheDirRefusesForeign: a run given --cache-dir $HOME by mistake
+// must not tag it, or the next `cache clean --cache-dir $HOME` would find
+// the tag and empty it. Only a new, empty or pyverify-shaped directory is
+// tagged.
+func TestTagCacheDirRefusesForeign(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, "thesis.tex"), []byte("years"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := pypi.TagCacheDir(home); !errors.Is(err, pypi.ErrNotCacheDir) {
+		t.Errorf("TagCacheDir(home) = %v, want ErrNotCacheDir", err)
+	}
+	if _, err := pypi.CleanCache(home); err == nil {
+		t.Errorf("CleanCache(home) after a run = nil, want a refusal")
+	}
+	if _, err := os.Stat(filepath.Join(home, "thesis.tex")); err != nil {
+		t.Errorf("thesis.tex: %v", err)
+	}
+	for _, dir := range []string{filepath.Join(t.TempDir(), "new"), t.TempDir()} {
+		if err := pypi.TagCacheDir(dir); err != nil {
+			t.Errorf("TagCacheDir(%s) = %v", dir, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, pypi.CacheTagName)); err != nil {
+			t.Errorf("tag: %v", err)
+		}
+	}
+	v01 := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(v01, "index", "http"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := pypi.TagCacheDir(v01); err != nil {
+		t.Errorf("TagCacheDir(0.1 cache) = %v", err)
+	}
+}

@@ -125,6 +125,10 @@ func parseWheelFilename(filename string) (DistFilename, error) {
 	}
 	n := len(parts)
 	pys, abis, plats := strings.Split(parts[n-3], "."), strings.Split(parts[n-2], "."), strings.Split(parts[n-1], ".")
+	if len(pys) > MaxWheelTags || len(abis) > MaxWheelTags || len(plats) > MaxWheelTags ||
+		len(pys)*len(abis)*len(plats) > MaxWheelTags {
+		return DistFilename{}, fmt.Errorf("invalid wheel filename %q: more than %d compatibility tags", filename, MaxWheelTags)
+	}
 	for _, py := range pys {
 		for _, abi := range abis {
 			for _, plat := range plats {

@@ -1,6 +1,7 @@
 package pypi_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -108,5 +109,32 @@ func TestEquivalentFilenames(t *testing.T) {
 				t.Errorf("EquivalentFilenames(%q, %q) = %v, want %v (not symmetric)", tt.b, tt.a, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseDistFilenameTagProduct: a wheel's compressed tag sets multiply
+// (py2.py3-none-any is two tags), so a filename the index makes up with
+// hundreds of dots in each part would ask for millions of tags, or with
+// thousands billions, filling the memory from one JSON document of a few
+// KiB. Past pypi.MaxWheelTags it is not a wheel filename.
+func TestParseDistFilenameTagProduct(t *testing.T) {
+	t.Parallel()
+	part := func(prefix string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			fmt.Fprintf(&b, "%s%d", prefix, i)
+		}
+		return b.String()
+	}
+	name := "demo-1.0-" + part("py", 100) + "-" + part("abi", 100) + "-" + part("plat", 100) + ".whl"
+	if _, err := pypi.ParseDistFilename(name); err == nil || !strings.Contains(err.Error(), "compatibility tags") {
+		t.Errorf("ParseDistFilename(100×100×100 tags) = %v, want an error about too many compatibility tags", err)
+	}
+	ok := "demo-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_2_x86_64.macosx_10_9_x86_64.macosx_11_0_arm64.macosx_10_9_universal2.whl"
+	if d, err := pypi.ParseDistFilename(ok); err != nil || len(d.Tags) != 6 {
+		t.Errorf("ParseDistFilename(%s) = %d tags, %v", ok, len(d.Tags), err)
 	}
 }

@@ -62,6 +62,11 @@ type InstalledDist struct {
 	Direct *DirectURL
 	// Record is the installed RECORD, in file order.
 	Record []RecordEntry
+	// Legacy is set for a distribution installed the legacy way
+	// (setup.py install or develop): DistInfo is then its .egg-info
+	// directory or file, which has no RECORD, WHEEL or direct_url.json.
+	Legacy bool
+	meta   string // the metadata file read (PKG-INFO), for Legacy
 }
 
 // Path returns p (a path within FS) as the user would write it.
@@ -80,6 +85,14 @@ func (d *InstalledDist) RecordPath() string { return d.Path(path.Join(d.DistInfo
 // says it did not come from an index.
 func (d *InstalledDist) Requirement() Requirement {
 	r := Requirement{Name: d.Name, Text: d.Name + "==" + d.Version, File: d.RecordPath(), Line: 1, Installed: d}
+	if d.Legacy {
+		if d.Version == "" {
+			r.Text = d.Name
+		}
+		r.File = d.Path(d.meta)
+		r.Unsupported = "installed as a legacy .egg-info (setup.py install or develop): it has no RECORD to bind its files to a wheel"
+		return r
+	}
 	if d.Direct != nil {
 		r.URL, r.Unsupported = d.Direct.URL, d.Direct.Reason()
 		return r
@@ -280,9 +293,26 @@ func parseHeaders(fsys fs.FS, name string) ([]header, error) {
 	return hs, sc.Err()
 }
 
+// errNotRegular is a dist-info file that is a FIFO, device or directory:
+// opening a FIFO would block until a writer appears.
+var errNotRegular = errors.New("not a regular file")
+
+// openRegular opens name in fsys if it is a regular file (after links),
+// without opening anything else.
+func openRegular(fsys fs.FS, name string) (fs.File, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
+	}
+	return fsys.Open(name)
+}
+
 // readDistInfoFile reads a small file of a .dist-info directory.
 func readDistInfoFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
+	f, err := openRegular(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -445,6 +475,12 @@ func ReadEnvironment(fsys fs.FS, location string) ([]*InstalledDist, error) {
 			continue
 		}
 		for _, e := range ents {
+			if strings.HasSuffix(e.Name(), ".egg-info") && (e.IsDir() || e.Type().IsRegular()) {
+				// Code the audit cannot bind is still reported, never
+				// left out unseen.
+				dists = append(dists, readEggInfo(fsys, location, sp, e))
+				continue
+			}
 			if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 				continue
 			}
@@ -459,6 +495,26 @@ func ReadEnvironment(fsys fs.FS, location string) ([]*InstalledDist, error) {
 	return dists, errors.Join(errs...)
 }
 
+// readEggInfo reads a legacy .egg-info directory (its PKG-INFO) or file.
+// Its name and version come from the metadata, else the name from the
+// file name: it is reported as unsupported either way.
+func readEggInfo(fsys fs.FS, location, sp string, e fs.DirEntry) *InstalledDist {
+	d := &InstalledDist{FS: fsys, Location: location, SitePackages: sp, DistInfo: path.Join(sp, e.Name()), Legacy: true}
+	d.meta = d.DistInfo
+	if e.IsDir() {
+		d.meta = path.Join(d.DistInfo, "PKG-INFO")
+	}
+	var err error
+	if d.Name, d.Version, err = ParseInstalledMetadata(fsys, d.meta); err != nil {
+		d.Name, _, _ = strings.Cut(strings.TrimSuffix(e.Name(), ".egg-info"), "-")
+		d.Version = ""
+	}
+	if d.Name == "" {
+		d.Name = e.Name()
+	}
+	return d
+}
+
 // read fills d from its dist-info directory.
 func (d *InstalledDist) read() error {
 	var err error
@@ -469,7 +525,7 @@ func (d *InstalledDist) read() error {
 		return err
 	}
 	rec := path.Join(d.DistInfo, "RECORD")
-	f, err := d.FS.Open(rec)
+	f, err := openRegular(d.FS, rec)
 	if err != nil {
 		return err
 	}

@@ -227,3 +227,35 @@ func TestInstalledLegacyVersion(t *testing.T) {
 		t.Errorf("Unsupported = %q, want %q", got, want)
 	}
 }
+
+// TestReadEnvironmentLegacyEggInfo: a distribution installed the legacy
+// way (setup.py install or develop: a .egg-info directory or file, no
+// RECORD) is importable code too, so it is reported as unsupported rather
+// than left out of the audit unseen.
+func TestReadEnvironmentLegacyEggInfo(t *testing.T) {
+	sp := "lib/python3.11/site-packages/"
+	fsys := venv(nil)
+	fsys[sp+"legacy-2.0-py3.11.egg-info/PKG-INFO"] = &fstest.MapFile{Data: []byte("Metadata-Version: 1.0\nName: Legacy\nVersion: 2.0\n")}
+	fsys[sp+"single-1.0-py3.11.egg-info"] = &fstest.MapFile{Data: []byte("Metadata-Version: 1.0\nName: single\nVersion: 1.0\n")}
+	fsys[sp+"odd_name-3-py3.11.egg-info/PKG-INFO"] = &fstest.MapFile{Data: []byte("not metadata")}
+	dists, err := pypi.ReadEnvironment(fsys, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type view struct{ Name, Text, File, Unsupported string }
+	var got []view
+	for _, d := range dists {
+		r := d.Requirement()
+		got = append(got, view{r.Name, r.Text, r.File, r.Unsupported})
+	}
+	const why = "installed as a legacy .egg-info (setup.py install or develop): it has no RECORD to bind its files to a wheel"
+	want := []view{
+		{"Demo_Pkg", "Demo_Pkg==1.0", "v/" + sp + "demo_pkg-1.0.dist-info/RECORD", ""},
+		{"Legacy", "Legacy==2.0", "v/" + sp + "legacy-2.0-py3.11.egg-info/PKG-INFO", why},
+		{"odd_name", "odd_name", "v/" + sp + "odd_name-3-py3.11.egg-info/PKG-INFO", why},
+		{"single", "single==1.0", "v/" + sp + "single-1.0-py3.11.egg-info", why},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("distributions (-want +got):\n%s", diff)
+	}
+}

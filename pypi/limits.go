@@ -22,6 +22,16 @@ const (
 	// are around 10 KiB per attestation.
 	MaxProvenanceSize = 4 << 20
 
+	// MaxRequiresDist bounds the dependencies a release may declare, and
+	// the extras they may name, for the dependency closure: real releases
+	// declare at most a few hundred; more is a hostile index making the
+	// closure's work grow with their product.
+	MaxRequiresDist = 5000
+
+	// MaxWheelTags bounds the compatibility tags a wheel filename expands
+	// to (its compressed tag sets multiply): real wheels have a handful.
+	MaxWheelTags = 256
+
 	// DefaultMaxArtifactSize is the default Options.MaxArtifactSize: far
 	// above any file on pypi.org (its per-file upload limit is 100 MiB unless
 	// raised for a project), yet a hostile index cannot make a run fill the

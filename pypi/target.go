@@ -42,6 +42,13 @@ func (t Target) Validate() error {
 		if !targetWord.MatchString(p) {
 			return fmt.Errorf("invalid --platform %q: a wheel platform tag is lower-case letters, digits and underscores, e.g. manylinux_2_28_x86_64", p)
 		}
+		// The ladders of manylinux, musllinux and macOS tags have one
+		// step per version below the one named.
+		for _, re := range []*regexp.Regexp{perennialTag, macTag} {
+			if m := re.FindStringSubmatch(p); m != nil && (len(m[2]) > 3 || len(m[3]) > 3) {
+				return fmt.Errorf("invalid --platform %q: version numbers above 999", p)
+			}
+		}
 	}
 	if t.Implementation != "" && !regexp.MustCompile(`^[a-z]+$`).MatchString(t.Implementation) {
 		return fmt.Errorf("invalid --implementation %q: want an interpreter abbreviation such as cp, pp or py", t.Implementation)

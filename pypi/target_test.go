@@ -222,6 +222,14 @@ func TestTargetValidate(t *testing.T) {
 		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"Win-AMD64"}}, `invalid --platform "Win-AMD64"`},
 		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"any"}, Implementation: "c-p"}, `invalid --implementation`},
 		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"any"}, ABIs: []string{"cp312 "}}, `invalid --abi`},
+		// Versions that would make the tag ladders billions long: exit 2,
+		// never a run that fills the memory.
+		{pypi.Target{PythonVersion: "3.2000000000", Platforms: []string{"any"}}, `invalid --python-version "3.2000000000"`},
+		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"manylinux_2_2000000000_x86_64"}}, `invalid --platform "manylinux_2_2000000000_x86_64"`},
+		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"musllinux_1_2000000000_x86_64"}}, `invalid --platform`},
+		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"macosx_10_2000000000_arm64"}}, `invalid --platform`},
+		{pypi.Target{PythonVersion: "3.12", Platforms: []string{"macosx_2000000000_0_arm64"}}, `invalid --platform`},
+		{pypi.Target{PythonVersion: "3.14", Platforms: []string{"manylinux_2_39_aarch64", "macosx_26_0_arm64"}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target.String(), func(t *testing.T) {

@@ -18,12 +18,17 @@ type metadataIndex interface {
 }
 
 // dependencies reads what the release p declares it depends on (issue
-// #11): the Requires-Dist of the PEP 658 metadata file of a wheel whose
-// bytes were checked, since that is what an installer of that wheel
-// reads, else the JSON API's info.requires_dist (null: none declared).
-// unknown says why they could not be read; it is "" when they were.
+// #11): the Requires-Dist of the PEP 658 metadata files of the wheels whose
+// bytes were checked, since that is what an installer of one of them
+// reads (every one of them: each wheel has its own metadata, and which
+// one an installer picks is its choice), else the JSON API's
+// info.requires_dist (null: none declared). unknown says why they could
+// not be read; it is "" when they were.
 func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release) (deps []pypi.Requirement, unknown string) {
 	declared := rel.RequiresDist
+	var fromWheels []string
+	seen := map[string]bool{}
+	read := false
 	if mi, ok := e.o.Index.(metadataIndex); ok {
 		for _, f := range p.Files {
 			i := slices.IndexFunc(rel.Files, func(g pypi.File) bool { return g.Filename == f.Filename })
@@ -46,16 +51,32 @@ func (e *Engine) dependencies(ctx context.Context, p Package, rel *pypi.Release)
 			if pypi.NormalizeName(md.Name) != pypi.NormalizeName(p.Name) || !sameVersion(p.Version, md.Version, false) {
 				return nil, fmt.Sprintf("%s names %s %s, not %s %s", name, md.Name, md.Version, p.Name, p.Version)
 			}
-			declared = md.RequiresDist
-			break
+			for _, d := range md.RequiresDist {
+				if !seen[d] {
+					seen[d] = true
+					fromWheels = append(fromWheels, d)
+				}
+			}
+			read = true
 		}
 	}
+	if read {
+		declared = fromWheels
+	}
+	if len(declared) > pypi.MaxRequiresDist {
+		return nil, fmt.Sprintf("it declares %d dependencies, more than the %d pyverify reads", len(declared), pypi.MaxRequiresDist)
+	}
+	extras := 0
 	for _, s := range declared {
 		r, err := pypi.ParseRequirement(s)
 		if err != nil {
 			return nil, fmt.Sprintf("it declares a dependency that is not PEP 508: %v", err)
 		}
 		deps = append(deps, r)
+		extras += len(r.Extras)
+	}
+	if extras > pypi.MaxRequiresDist {
+		return nil, fmt.Sprintf("its dependencies name %d extras, more than the %d pyverify reads", extras, pypi.MaxRequiresDist)
 	}
 	return deps, ""
 }
@@ -81,23 +102,52 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 		audited[n] = append(audited[n], i)
 		extras[n] = addExtras(extras[n], reqs[i].Extras)
 	}
-	applies := func(i int, d pypi.Requirement) bool {
-		return d.ParsedMarker.EvaluateExtras(env, extras[pypi.NormalizeName(pkgs[i].Name)])
+	// Which dependencies apply grows with the extras asked of their
+	// declaring project, and those grow with the dependencies that apply
+	// (requests[socks] → pysocks). Each package is examined once with no
+	// extra and once per extra asked of it, so that extras a release
+	// chains through one another cost no more than its dependencies
+	// times its extras (both bounded by pypi.MaxRequiresDist).
+	applied := make([][]bool, len(pend))
+	type work struct {
+		i     int
+		extra string
 	}
-	// Extras only grow, and only to names declared, so this ends.
-	for changed := true; changed; {
-		changed = false
-		for i, pd := range pend {
-			if pd == nil {
+	var queue []work
+	for i, pd := range pend {
+		if pd == nil {
+			continue
+		}
+		applied[i] = make([]bool, len(pd.deps))
+		queue = append(queue, work{i, ""})
+		for _, x := range extras[pypi.NormalizeName(pkgs[i].Name)] {
+			queue = append(queue, work{i, x})
+		}
+	}
+	for len(queue) > 0 {
+		w := queue[0]
+		queue = queue[1:]
+		wenv := env
+		wenv.Extra = w.extra
+		for k, d := range pend[w.i].deps {
+			if applied[w.i][k] || !d.ParsedMarker.Evaluate(wenv) {
 				continue
 			}
-			for _, d := range pd.deps {
-				n := pypi.NormalizeName(d.Name)
-				if _, ok := audited[n]; !ok || !applies(i, d) {
+			applied[w.i][k] = true
+			n := pypi.NormalizeName(d.Name)
+			if _, ok := audited[n]; !ok {
+				continue
+			}
+			for _, x := range d.Extras {
+				x = pypi.NormalizeName(x)
+				if slices.Contains(extras[n], x) {
 					continue
 				}
-				if grown := addExtras(extras[n], d.Extras); len(grown) != len(extras[n]) {
-					extras[n], changed = grown, true
+				extras[n] = append(extras[n], x)
+				for _, j := range audited[n] {
+					if pend[j] != nil {
+						queue = append(queue, work{j, x})
+					}
 				}
 			}
 		}
@@ -109,20 +159,23 @@ func (e *Engine) closures(reqs []pypi.Requirement, pkgs []Package, pend []*pendi
 			continue
 		}
 		c := &policy.Closure{Release: pkgs[i].Name + " " + pkgs[i].Version, Inputs: inputs, Unknown: pd.depsUnknown}
-		for _, d := range pd.deps {
-			if !applies(i, d) {
+		for k, d := range pd.deps {
+			if !applied[i][k] {
 				continue
 			}
 			var seen []string
 			ok := false
 			for _, j := range audited[pypi.NormalizeName(d.Name)] {
 				// No version: the listing could not be resolved (or is a
-				// URL); its own error stands for it.
-				if pkgs[j].Version == "" || d.Specifier.ContainsString(pkgs[j].Version, true) {
+				// URL); its own error stands for it. A dependency by URL is
+				// fetched from there, never the audited release.
+				if d.URL == "" && (pkgs[j].Version == "" || d.Specifier.ContainsString(pkgs[j].Version, true)) {
 					ok = true
 					break
 				}
-				seen = append(seen, pkgs[j].Version)
+				if pkgs[j].Version != "" {
+					seen = append(seen, pkgs[j].Version)
+				}
 			}
 			if !ok {
 				c.Unlisted = append(c.Unlisted, policy.Dependency{Name: d.Name, Requirement: dependencyText(d), Audited: strings.Join(seen, ", ")})

@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,6 +49,12 @@ func closureModel() pypitest.Model {
 		"colorama":  {"0.4.6": {file(engWheel("colorama", "0.4.6"), nil)}},
 		"sdistonly": {"1.0": {file(engSdist("sdistonly", "1.0"), meta("sdistonly", "1.0", "idna>=3"))}},
 		"broken":    {"1.0": {broken}},
+		// Each wheel of a release has its own metadata, and an installer
+		// reads the one it picks: here the platform wheel's, not the first.
+		"twowheels": {"1.0": {file(engWheel("twowheels", "1.0"), meta("twowheels", "1.0", "idna")),
+			file("twowheels-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", meta("twowheels", "1.0", "idna", "urllib3>=2"))}},
+		"urldep": {"1.0": {file(engWheel("urldep", "1.0"), meta("urldep", "1.0",
+			"idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl"))}},
 	}}
 }
 
@@ -131,6 +138,22 @@ func TestAuditClosure(t *testing.T) {
 			},
 		},
 		{
+			// An installer fetches a direct reference from its URL, whatever
+			// version of the project the requirements list.
+			name: "direct URL dependency is never satisfied by an audited release",
+			env:  closureEnv,
+			reqs: []string{"urldep==1.0", "idna==3.7"},
+			want: map[string]outcome{"urldep": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "urldep 1.0 requires idna @ https://elsewhere.example/idna-3.7-py3-none-any.whl; requirements.txt has idna 3.7, which does not satisfy it, so what an installer picks is not what was audited" + hint}}}},
+		},
+		{
+			name: "every checked wheel's metadata counts",
+			env:  closureEnv,
+			reqs: []string{"twowheels==1.0", "idna==3.7"},
+			want: map[string]outcome{"twowheels": {Problems: []verify.Problem{{Kind: verify.UnlistedDependency,
+				Message: "twowheels 1.0 requires urllib3>=2; not in requirements.txt, so not audited" + hint}}}},
+		},
+		{
 			name: "no wheel: the JSON API's requires_dist",
 			env:  closureEnv,
 			reqs: []string{"sdistonly==1.0"},
@@ -175,6 +198,68 @@ func TestAuditClosure(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("packages not ok or with problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAuditClosureHostileMetadata: a release's metadata cannot make the
+// closure run for long: extras that chain through one another (each
+// dependency asking for the extra the next one needs, listed in the order
+// that resolves one per pass) are each examined once, and a release
+// declaring more than pypi.MaxRequiresDist dependencies, or naming more
+// extras than that, has unknown dependencies, never a silent "none".
+func TestAuditClosureHostileMetadata(t *testing.T) {
+	t.Parallel()
+	const chain = 3000
+	var chained []string
+	for i := chain; i >= 1; i-- {
+		chained = append(chained, fmt.Sprintf(`hostile[e%d]; extra == "e%d"`, i, i-1))
+	}
+	chained = append(chained, fmt.Sprintf(`idna; extra == "e%d"`, chain))
+	many := make([]string, pypi.MaxRequiresDist+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("dep%d", i)
+	}
+	manyExtras := []string{"hostile[" + strings.Repeat("x,", pypi.MaxRequiresDist) + "y]"}
+	meta := func(name string, deps []string) []byte {
+		s := "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n"
+		for _, d := range deps {
+			s += "Requires-Dist: " + d + "\n"
+		}
+		return []byte(s + "\n")
+	}
+	file := func(name string, deps []string) []pypitest.ModelFile {
+		f := engFile(engWheel(name, "1.0"), "")
+		f.Metadata = meta(name, deps)
+		return []pypitest.ModelFile{f}
+	}
+	model := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"hostile":    {"1.0": file("hostile", chained)},
+		"many":       {"1.0": file("many", many)},
+		"manyextras": {"1.0": file("manyextras", manyExtras)},
+		"idna":       {"3.7": {engFile(engWheel("idna", "3.7"), "")}},
+	}}
+	tests := []struct {
+		req  string
+		want []verify.Problem
+	}{
+		{"hostile[e0]==1.0", []verify.Problem{{Kind: verify.UnlistedDependency,
+			Message: "hostile 1.0 requires idna; not in requirements.txt, so not audited: lock the dependencies with uv (uv pip compile, uv export) or pip (pip lock, pip-compile) and audit the lock (require-complete = true, built-in default)"}}},
+		{"many==1.0", []verify.Problem{{Kind: verify.IndexError,
+			Message: fmt.Sprintf("many 1.0: its dependencies could not be read (it declares %d dependencies, more than the %d pyverify reads), so whether the audit covers them is unknown (require-complete = true, built-in default)", pypi.MaxRequiresDist+1, pypi.MaxRequiresDist)}}},
+		{"manyextras==1.0", []verify.Problem{{Kind: verify.IndexError,
+			Message: fmt.Sprintf("manyextras 1.0: its dependencies could not be read (its dependencies name %d extras, more than the %d pyverify reads), so whether the audit covers them is unknown (require-complete = true, built-in default)", pypi.MaxRequiresDist+1, pypi.MaxRequiresDist)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.req, func(t *testing.T) {
+			t.Parallel()
+			srv, w := engIndex(t, model)
+			env := closureEnv
+			eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{ClosureEnv: &env, Policy: policy.Default()})
+			rep := eng.Audit(t.Context(), engRequirements(t, tt.req))
+			if diff := cmp.Diff(tt.want, rep.Packages[0].Problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -111,6 +111,13 @@ var instNotBound = []string{
 	"demo-1.0.dist-info/INSTALLER", "demo-1.0.dist-info/RECORD",
 }
 
+// builtHereNotBound is every row of instWheel's installed RECORD but
+// modified, sorted: built here, nothing is bound to a wheel.
+func builtHereNotBound(modified ...string) []string {
+	all := append(slices.Clone(instNotBound), "demo/__init__.py", "demo/data.txt", "demo-1.0.dist-info/METADATA", "demo-1.0.dist-info/WHEEL")
+	return slices.Sorted(slices.Values(slices.DeleteFunc(all, func(p string) bool { return slices.Contains(modified, p) })))
+}
+
 func TestAuditInstalled(t *testing.T) {
 	const record = "venv/" + instSP + "/demo-1.0.dist-info/RECORD"
 	whl := instWheel.Filename()
@@ -167,12 +174,23 @@ func TestAuditInstalled(t *testing.T) {
 		name:  "built here: no wheel matches the installed tags",
 		wheel: func(w pypitest.Wheel) pypitest.Wheel { w.Tag = "cp311-cp311-linux_x86_64"; return w },
 		want: instOut{Evidence: verify.Verified, OK: true, Files: []string{"demo-1.0.tar.gz"}, Source: record + ":1", Record: 9,
+			NotBound: builtHereNotBound(), Note: verify.NoteBuiltHere},
+	}, {
+		// Built here binds nothing to a wheel, but the installed RECORD
+		// still hashes what was installed: a file changed without it (or
+		// a WHEEL edited to fall back to the sdist) is caught.
+		name:  "built here: a byte changed in an installed module",
+		wheel: func(w pypitest.Wheel) pypitest.Wheel { w.Tag = "cp311-cp311-linux_x86_64"; return w },
+		edit:  modify("demo/__init__.py", "print('dem0')\n"),
+		want: instOut{Evidence: verify.Failed, Kinds: []verify.ProblemKind{verify.InstalledModified}, Files: []string{"demo-1.0.tar.gz"},
+			Source: record + ":4", Record: 9, Modified: []string{"demo/__init__.py"}, NotBound: builtHereNotBound("demo/__init__.py"),
 			Note: verify.NoteBuiltHere},
+		msg: "demo 1.0: installed file demo/__init__.py differs: it hashes to sha256=",
 	}, {
 		name:  "another build tag is another wheel",
 		wheel: func(w pypitest.Wheel) pypitest.Wheel { w.Build = "2"; return w },
 		want: instOut{Evidence: verify.Verified, OK: true, Files: []string{"demo-1.0.tar.gz"}, Source: record + ":1", Record: 9,
-			Note: verify.NoteBuiltHere},
+			NotBound: builtHereNotBound(), Note: verify.NoteBuiltHere},
 	}, {
 		name: "a hashed RECORD row outside the environment is not read",
 		edit: func(sp string) {

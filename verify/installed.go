@@ -156,23 +156,36 @@ func wheelRecord(f *os.File, filename, distInfo string) ([]pypi.RecordEntry, err
 	if err != nil {
 		return nil, err
 	}
-	var found *zip.File
+	var (
+		found  *zip.File
+		others int // RECORDs of other names
+		count  = map[string]int{}
+	)
 	for _, zf := range zr.File {
 		dir, base := path.Split(zf.Name)
 		if base != "RECORD" || strings.Count(zf.Name, "/") != 1 || !strings.HasSuffix(dir, ".dist-info/") {
 			continue
 		}
-		if dir == distInfo+"/" {
+		count[zf.Name]++
+		switch {
+		case dir == distInfo+"/":
 			found = zf
-			break
+		case found == nil || path.Dir(found.Name) != distInfo:
+			if found != nil && found.Name != zf.Name {
+				others++
+			}
+			found = zf
 		}
-		if found != nil {
-			return nil, fmt.Errorf("more than one .dist-info/RECORD and none is %s/RECORD", distInfo)
-		}
-		found = zf
 	}
-	if found == nil {
+	switch {
+	case found == nil:
 		return nil, errors.New("no .dist-info/RECORD in the wheel")
+	case count[found.Name] > 1:
+		// Python's zipfile, so pip, reads the last entry of a name: which
+		// RECORD was installed is ambiguous.
+		return nil, fmt.Errorf("the wheel holds %s twice", found.Name)
+	case others > 0 && path.Dir(found.Name) != distInfo:
+		return nil, fmt.Errorf("more than one .dist-info/RECORD and none is %s/RECORD", distInfo)
 	}
 	if found.UncompressedSize64 > pypi.MaxRecordSize {
 		return nil, fmt.Errorf("%s is larger than %d bytes", found.Name, pypi.MaxRecordSize)
@@ -285,6 +298,17 @@ func bindInstalled(d *pypi.InstalledDist, in *Installed, wheel []pypi.RecordEntr
 // diskDiffers hashes the file p of fsys with e's algorithm, and says how it
 // differs from e, or "" when it matches; err when it cannot be read.
 func diskDiffers(fsys fs.FS, p string, e pypi.RecordEntry) (string, error) {
+	// Stat before opening: opening a FIFO blocks until a writer appears.
+	fi, err := fs.Stat(fsys, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "is missing", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return "is not a regular file", nil
+	}
 	f, err := fsys.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "is missing", nil
@@ -330,6 +354,10 @@ func (e *Engine) bind(p *Package, d *pypi.InstalledDist, wheel []pypi.RecordEntr
 			d.Name, d.Version, strings.Join(tags, ", "), d.Path(path.Join(d.DistInfo, "WHEEL")))})
 		in.Note = ""
 		return
+	case in.Wheel == "" && in.Note == NoteBuiltHere:
+		// Nothing binds to a wheel, but the installed files must still
+		// hash to the installed RECORD: otherwise editing WHEEL's tags
+		// would turn any change into "built here".
 	case in.Wheel == "" || wheel == nil:
 		if in.Note == "" {
 			in.Note = "not bound: the wheel's bytes could not be checked"

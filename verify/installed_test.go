@@ -17,14 +17,19 @@ func TestWheelRecord(t *testing.T) {
 		name  string
 		files map[string]string
 		want  string // the first path of the RECORD read, or the error
+		twice string // a file of files written a second time, with other rows
 	}{
-		{"the installed dist-info's", map[string]string{"demo-1.0.dist-info/RECORD": "a.py,,\n", "other-1.0.dist-info/RECORD": "b.py,,\n"}, "a.py"},
-		{"the only one", map[string]string{"Demo-1.0.dist-info/RECORD": "a.py,,\n"}, "a.py"},
-		{"none", map[string]string{"demo/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD in the wheel"},
-		{"nested is not one", map[string]string{"x/demo-1.0.dist-info/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD"},
-		{"two others", map[string]string{"a-1.dist-info/RECORD": "a.py,,\n", "b-1.dist-info/RECORD": "b.py,,\n"}, "error: more than one .dist-info/RECORD"},
-		{"malformed", map[string]string{"demo-1.0.dist-info/RECORD": "a.py\n"}, "error: demo-1.0-py3-none-any.whl!demo-1.0.dist-info/RECORD:1: want 3 fields"},
-		{"too large", map[string]string{"demo-1.0.dist-info/RECORD": strings.Repeat(",", 32<<20+1)}, "error: demo-1.0.dist-info/RECORD is larger than"},
+		{"the installed dist-info's", map[string]string{"demo-1.0.dist-info/RECORD": "a.py,,\n", "other-1.0.dist-info/RECORD": "b.py,,\n"}, "a.py", ""},
+		{"the only one", map[string]string{"Demo-1.0.dist-info/RECORD": "a.py,,\n"}, "a.py", ""},
+		{"none", map[string]string{"demo/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD in the wheel", ""},
+		{"nested is not one", map[string]string{"x/demo-1.0.dist-info/RECORD": "a.py,,\n"}, "error: no .dist-info/RECORD", ""},
+		{"two others", map[string]string{"a-1.dist-info/RECORD": "a.py,,\n", "b-1.dist-info/RECORD": "b.py,,\n"}, "error: more than one .dist-info/RECORD", ""},
+		{"malformed", map[string]string{"demo-1.0.dist-info/RECORD": "a.py\n"}, "error: demo-1.0-py3-none-any.whl!demo-1.0.dist-info/RECORD:1: want 3 fields", ""},
+		{"too large", map[string]string{"demo-1.0.dist-info/RECORD": strings.Repeat(",", 32<<20+1)}, "error: demo-1.0.dist-info/RECORD is larger than", ""},
+		// Python's zipfile (pip) reads the last of two entries of one
+		// name; the first would bind other rows than pip installed.
+		{"the installed dist-info's twice", map[string]string{"demo-1.0.dist-info/RECORD": "a.py,,\n"}, "error: the wheel holds demo-1.0.dist-info/RECORD twice", "demo-1.0.dist-info/RECORD"},
+		{"the only one twice", map[string]string{"Demo-1.0.dist-info/RECORD": "a.py,,\n"}, "error: the wheel holds Demo-1.0.dist-info/RECORD twice", "Demo-1.0.dist-info/RECORD"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := os.Create(filepath.Join(t.TempDir(), "w.whl"))
@@ -36,6 +41,10 @@ func TestWheelRecord(t *testing.T) {
 			for n, c := range tc.files {
 				w, _ := zw.Create(n)
 				w.Write([]byte(c))
+			}
+			if tc.twice != "" {
+				w, _ := zw.Create(tc.twice)
+				w.Write([]byte("b.py,,\n"))
 			}
 			if err := zw.Close(); err != nil {
 				t.Fatal(err)

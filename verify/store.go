@@ -2,6 +2,8 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -80,9 +82,9 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 	}
 	out := &Stored{}
 	lock := &pypi.Lock{CreatedBy: createdBy}
-	done := map[storeKey]bool{}
+	placed := map[string]string{} // DIR's file names, folded for case-insensitive file systems → sha256
 	for _, p := range rep.Packages {
-		why := s.unkeepable(p)
+		picks, why := s.unkeepable(p, placed)
 		if why != "" {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("%s %s (%s)", p.Name, p.Version, why))
 			continue
@@ -90,12 +92,11 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 		lp := pypi.LockPackage{Name: p.Name, Version: p.Version, Marker: p.Marker, RequiresPython: requiresPython(p.Files),
 			AttestationIdentities: lockIdentities(p.Files)}
 		for _, f := range p.Files {
-			k := storeKey{pypi.NormalizeName(p.Name), p.Version, f.Filename}
-			if !done[k] {
-				if err := s.place(k); err != nil {
+			if tmp, ok := picks[strings.ToLower(f.Filename)]; ok && placed[strings.ToLower(f.Filename)] == "" {
+				if err := s.place(tmp, f.Filename); err != nil {
 					return out, err
 				}
-				done[k] = true
+				placed[strings.ToLower(f.Filename)] = strings.ToLower(f.SHA256)
 				out.Files = append(out.Files, f.Filename)
 			}
 			lf := pypi.LockFile{Name: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256}
@@ -129,43 +130,71 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 	return out, nil
 }
 
-// unkeepable says why package p is not written, "" when it is.
-func (s *Store) unkeepable(p Package) string {
+// unkeepable says why package p is not written, "" when it is; else, by
+// filename (folded, as placed), the kept copies to write. A copy is written only if its bytes
+// hash to the digest the package was checked against: a file kept twice
+// (two requirements of one release) may have a first copy whose download
+// failed. A filename already written (placed) with another digest is a
+// conflict: the lock would pin bytes that are not in the directory.
+func (s *Store) unkeepable(p Package, placed map[string]string) (map[string]string, string) {
 	switch {
 	case !p.OK && p.Violation:
-		return "violates the policy"
+		return nil, "violates the policy"
 	case !p.OK:
-		return "not fully checked"
+		return nil, "not fully checked"
 	case len(p.Files) == 0:
-		return "no files checked"
+		return nil, "no files checked"
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	picks := map[string]string{}
 	for _, f := range p.Files {
+		sum := strings.ToLower(f.SHA256)
 		switch {
 		case f.Bytes != BytesDownloaded && f.Bytes != BytesCache:
-			return f.Filename + " was not downloaded"
+			return nil, f.Filename + " was not downloaded"
 		case !filepath.IsLocal(f.Filename) || filepath.Base(f.Filename) != f.Filename:
-			return fmt.Sprintf("%s is not a plain file name", f.Filename)
-		case len(s.temps[storeKey{pypi.NormalizeName(p.Name), p.Version, f.Filename}]) == 0:
-			return f.Filename + " was not kept"
+			return nil, fmt.Sprintf("%s is not a plain file name", f.Filename)
 		}
+		if have, ok := placed[strings.ToLower(f.Filename)]; ok {
+			if have != sum {
+				return nil, f.Filename + " is already written with other bytes"
+			}
+			continue
+		}
+		if _, ok := picks[strings.ToLower(f.Filename)]; ok {
+			return nil, f.Filename + " is listed twice"
+		}
+		k := storeKey{pypi.NormalizeName(p.Name), p.Version, f.Filename}
+		i := slices.IndexFunc(s.temps[k], func(tmp string) bool { return hashesTo(tmp, f.Size, sum) })
+		if i < 0 {
+			return nil, f.Filename + " was not kept"
+		}
+		picks[strings.ToLower(f.Filename)] = s.temps[k][i]
 	}
-	return ""
+	return picks, ""
 }
 
-// place renames the first kept copy of k into place.
-func (s *Store) place(k storeKey) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tmp := s.temps[k][0]
+// hashesTo reports whether the file name holds size bytes hashing to sum.
+func hashesTo(name string, size int64, sum string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return err == nil && n == size && hex.EncodeToString(h.Sum(nil)) == sum
+}
+
+// place renames the kept copy tmp to filename in the directory.
+func (s *Store) place(tmp, filename string) error {
 	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", k.filename, err)
+		return fmt.Errorf("writing %s: %w", filename, err)
 	}
-	if err := os.Rename(tmp, filepath.Join(s.dir, k.filename)); err != nil {
-		return fmt.Errorf("writing %s: %w", k.filename, err)
+	if err := os.Rename(tmp, filepath.Join(s.dir, filename)); err != nil {
+		return fmt.Errorf("writing %s: %w", filename, err)
 	}
-	s.temps[k] = s.temps[k][1:]
 	return nil
 }
 

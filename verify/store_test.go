@@ -2,6 +2,8 @@ package verify_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,5 +80,96 @@ func TestStoreKeepsCheckedBytes(t *testing.T) {
 	wantSkipped := []string{"plain 1.0 (violates the policy)", "tampered 1.0 (violates the policy)"}
 	if diff := cmp.Diff(wantSkipped, stored.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
+	}
+}
+
+// TestStoreCommitsOnlyVerifiedCopy: one file kept twice (two requirements
+// of one release, e.g. under different markers) where the first download
+// was tampered with and failed: the ok package must get the copy that
+// hashed to its digest, never the first one kept; and a second package
+// naming the same filename with other hashes is not written over it.
+func TestStoreCommitsOnlyVerifiedCopy(t *testing.T) {
+	t.Parallel()
+	const name = "demo-1.0-py3-none-any.whl"
+	good, bad := []byte("the publisher's wheel"), []byte("the tampered wheel!!")
+	sum := func(b []byte) string { return fmt.Sprintf("%x", sha256.Sum256(b)) }
+	file := func(b []byte) verify.File {
+		return verify.File{Filename: name, Size: int64(len(b)), SHA256: sum(b), Bytes: verify.BytesDownloaded}
+	}
+	tests := []struct {
+		name      string
+		kept      [][]byte // in the order the engine kept them
+		pkgs      []verify.Package
+		wantBytes []byte
+		wantPkgs  int
+	}{
+		{
+			name: "failed copy kept first",
+			kept: [][]byte{bad, good},
+			pkgs: []verify.Package{
+				{Name: "demo", Version: "1.0", Evidence: verify.Failed, Violation: true, Files: []verify.File{file(good)}},
+				{Name: "demo", Version: "1.0", Evidence: verify.HashOnly, OK: true, Files: []verify.File{file(good)}},
+			},
+			wantBytes: good, wantPkgs: 1,
+		},
+		{
+			name: "only a failed copy",
+			kept: [][]byte{bad},
+			pkgs: []verify.Package{
+				{Name: "demo", Version: "1.0", Evidence: verify.HashOnly, OK: true, Files: []verify.File{file(good)}},
+			},
+			wantBytes: nil, wantPkgs: 0,
+		},
+		{
+			name: "same filename, other digest",
+			kept: [][]byte{good, bad},
+			pkgs: []verify.Package{
+				{Name: "demo", Version: "1.0", Evidence: verify.HashOnly, OK: true, Files: []verify.File{file(good)}},
+				{Name: "demo", Version: "1.0.0", Evidence: verify.HashOnly, OK: true, Files: []verify.File{file(bad)}},
+			},
+			wantBytes: good, wantPkgs: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			st, err := verify.NewStore(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Discard()
+			for i, b := range tt.kept {
+				v := tt.pkgs[min(i, len(tt.pkgs)-1)].Version
+				w, err := st.Keep("demo", v, pypi.File{Filename: name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(b)
+				w.Close()
+			}
+			stored, err := st.Commit(&verify.Report{Packages: tt.pkgs}, "pyverify test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, name))
+			if tt.wantBytes == nil {
+				if err == nil {
+					t.Errorf("%s written (%q), want nothing", name, got)
+				}
+			} else if !bytes.Equal(got, tt.wantBytes) {
+				t.Errorf("%s = %q, %v; want %q", name, got, err, tt.wantBytes)
+			}
+			if stored.Packages != tt.wantPkgs {
+				t.Errorf("Packages = %d, want %d (skipped %q)", stored.Packages, tt.wantPkgs, stored.Skipped)
+			}
+			req, err := os.ReadFile(filepath.Join(dir, "requirements.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantPkgs > 0 && bytes.Contains(req, []byte(sum(bad))) {
+				t.Errorf("requirements.txt pins the failed bytes:\n%s", req)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -46,6 +48,9 @@ checks it again. Exit codes are the audit's.`,
 			case len(files) == 0 && len(args) == 0:
 				return usageError(cmd, errors.New("nothing to download: "+hintDownload))
 			}
+			if err := checkNotInput(dir, files); err != nil {
+				return err
+			}
 			reqs, opts, err := a.readRequirements(files, args)
 			if err != nil {
 				return err
@@ -88,6 +93,25 @@ checks it again. Exit codes are the audit's.`,
 	cmd.Flags().StringVarP(&dir, "dest", "d", "", "write the verified files, requirements.txt and pylock.toml into `DIR` (created if missing)")
 	addTargetFlags(cmd, &tf)
 	return cmd
+}
+
+// checkNotInput refuses a download directory whose requirements.txt or
+// pylock.toml is a file read as input (-d . beside requirements.txt):
+// writing it would replace the input with the lock of what passed,
+// silently dropping every failing package from the next run.
+func checkNotInput(dir string, files []string) error {
+	for _, name := range []string{"requirements.txt", "pylock.toml"} {
+		out, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			if in, err := os.Stat(f); err == nil && os.SameFile(in, out) {
+				return fmt.Errorf("download directory %s: it would overwrite %s, which is read as input; choose another -d", dir, f)
+			}
+		}
+	}
+	return nil
 }
 
 // noteStored says on stderr what download wrote and what it did not.
