@@ -96,7 +96,7 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 				if err := s.place(tmp, f.Filename); err != nil {
 					return out, err
 				}
-				placed[strings.ToLower(f.Filename)] = strings.ToLower(f.SHA256)
+				placed[strings.ToLower(f.Filename)] = string(f.SHA256)
 				out.Files = append(out.Files, f.Filename)
 			}
 			lf := pypi.LockFile{Name: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256}
@@ -149,7 +149,7 @@ func (s *Store) unkeepable(p Package, placed map[string]string) (map[string]stri
 	defer s.mu.Unlock()
 	picks := map[string]string{}
 	for _, f := range p.Files {
-		sum := strings.ToLower(f.SHA256)
+		sum := string(f.SHA256)
 		switch {
 		case f.Bytes != BytesDownloaded && f.Bytes != BytesCache:
 			return nil, f.Filename + " was not downloaded"

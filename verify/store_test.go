@@ -92,7 +92,7 @@ func TestStoreCommitsOnlyVerifiedCopy(t *testing.T) {
 	t.Parallel()
 	const name = "demo-1.0-py3-none-any.whl"
 	good, bad := []byte("the publisher's wheel"), []byte("the tampered wheel!!")
-	sum := func(b []byte) string { return fmt.Sprintf("%x", sha256.Sum256(b)) }
+	sum := func(b []byte) pypi.SHA256 { return pypi.SHA256(fmt.Sprintf("%x", sha256.Sum256(b))) }
 	file := func(b []byte) verify.File {
 		return verify.File{Filename: name, Size: int64(len(b)), SHA256: sum(b), Bytes: verify.BytesDownloaded}
 	}
