@@ -381,7 +381,7 @@ func fromPackage(p verify.Package) Package {
 func fromFile(f verify.File) File {
 	out := File{
 		Filename:     f.Filename,
-		URL:          f.URL,
+		URL:          pypi.RedactURL(f.URL), // an index may hand out URLs with credentials in them
 		Size:         f.Size,
 		SHA256:       string(f.SHA256),
 		Bytes:        string(bytesOrNone(f.Bytes)),

@@ -355,3 +355,17 @@ func TestPackagesKeepInputOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFromVerifyRedactsFileURLs: an index may hand out file URLs with
+// credentials in them (presigned or user:token@host); the report, which
+// ends up in CI logs and artifacts, never shows them.
+func TestFromVerifyRedactsFileURLs(t *testing.T) {
+	t.Parallel()
+	r := &verify.Report{Packages: []verify.Package{{Name: "demo", Evidence: verify.HashOnly, Files: []verify.File{
+		{Filename: "demo-1.0.tar.gz", URL: "https://user:s3cret@files.example/demo-1.0.tar.gz", Evidence: verify.HashOnly},
+	}}}}
+	d := report.FromVerify(r, report.Meta{})
+	if got := d.Packages[0].Files[0].URL; strings.Contains(got, "s3cret") {
+		t.Errorf("file URL %q shows the credential", got)
+	}
+}

@@ -99,7 +99,7 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 				placed[strings.ToLower(f.Filename)] = string(f.SHA256)
 				out.Files = append(out.Files, f.Filename)
 			}
-			lf := pypi.LockFile{Name: f.Filename, URL: f.URL, Size: f.Size, SHA256: f.SHA256}
+			lf := pypi.LockFile{Name: f.Filename, URL: pypi.RedactURL(f.URL), Size: f.Size, SHA256: f.SHA256}
 			switch {
 			case strings.HasSuffix(f.Filename, ".whl"):
 				lp.Wheels = append(lp.Wheels, lf)
