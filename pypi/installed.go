@@ -66,7 +66,12 @@ type InstalledDist struct {
 	// (setup.py install or develop): DistInfo is then its .egg-info
 	// directory or file, which has no RECORD, WHEEL or direct_url.json.
 	Legacy bool
-	meta   string // the metadata file read (PKG-INFO), for Legacy
+	// Unowned is set for a file Python runs at startup (a .pth file,
+	// sitecustomize.py, usercustomize.py) that no installed distribution's
+	// RECORD owns: DistInfo is then that file. A classic way to persist
+	// code in an environment, it is reported, never left out unseen.
+	Unowned bool
+	meta    string // the metadata file read (PKG-INFO), for Legacy
 }
 
 // Path returns p (a path within FS) as the user would write it.
@@ -85,6 +90,11 @@ func (d *InstalledDist) RecordPath() string { return d.Path(path.Join(d.DistInfo
 // says it did not come from an index.
 func (d *InstalledDist) Requirement() Requirement {
 	r := Requirement{Name: d.Name, Text: d.Name + "==" + d.Version, File: d.RecordPath(), Line: 1, Installed: d}
+	if d.Unowned {
+		r.Text, r.File = d.Name, d.Path(d.DistInfo)
+		r.Unsupported = "a file Python runs at every start that no installed distribution's RECORD owns: find out where it came from"
+		return r
+	}
 	if d.Legacy {
 		if d.Version == "" {
 			r.Text = d.Name
@@ -491,8 +501,40 @@ func ReadEnvironment(fsys fs.FS, location string) ([]*InstalledDist, error) {
 			}
 			dists = append(dists, d)
 		}
+		dists = append(dists, unownedStartupFiles(fsys, location, sp, ents, dists)...)
 	}
 	return dists, errors.Join(errs...)
+}
+
+// virtualenvStartup are the startup files virtualenv itself writes into
+// every environment it creates, which no RECORD owns.
+var virtualenvStartup = map[string]bool{"_virtualenv.pth": true}
+
+// unownedStartupFiles reports the files of site-packages sp that Python
+// runs at startup (*.pth, sitecustomize.py, usercustomize.py) and that no
+// RECORD of dists lists, except virtualenv's own.
+func unownedStartupFiles(fsys fs.FS, location, sp string, ents []fs.DirEntry, dists []*InstalledDist) []*InstalledDist {
+	owned := map[string]bool{}
+	for _, d := range dists {
+		if d.SitePackages != sp {
+			continue
+		}
+		for _, e := range d.Record {
+			if !strings.Contains(e.Path, "/") {
+				owned[e.Path] = true
+			}
+		}
+	}
+	var out []*InstalledDist
+	for _, e := range ents {
+		n := e.Name()
+		startup := strings.HasSuffix(n, ".pth") || n == "sitecustomize.py" || n == "usercustomize.py"
+		if !startup || owned[n] || virtualenvStartup[n] || e.IsDir() {
+			continue
+		}
+		out = append(out, &InstalledDist{FS: fsys, Location: location, SitePackages: sp, DistInfo: path.Join(sp, n), Name: n, Unowned: true})
+	}
+	return out
 }
 
 // readEggInfo reads a legacy .egg-info directory (its PKG-INFO) or file.

