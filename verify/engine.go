@@ -50,6 +50,9 @@ type Options struct {
 	// OnProgress is called after each package finishes; it must be safe for
 	// concurrent calls.
 	OnProgress func(done, total int)
+	// Window bounds the finished packages AuditStream holds while an
+	// earlier one is still being checked (issue #13); 0 = 8 × Concurrency.
+	Window int
 }
 
 // Engine runs the checks of SPEC §4 for many packages concurrently.
@@ -80,6 +83,9 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Window <= 0 {
+		o.Window = 8 * o.Concurrency
+	}
 	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
 		provenance: semaphore.NewWeighted(int64(max(1, o.Concurrency/2)))}
 }
@@ -89,7 +95,22 @@ func NewEngine(o Options) *Engine {
 // requirement appears exactly once and in input order, and a cancelled ctx
 // marks unfinished packages as error (SPEC §7, §9).
 func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
-	pkgs := make([]Package, len(reqs))
+	pkgs := make([]Package, 0, len(reqs))
+	r := e.AuditStream(ctx, reqs, func(_ int, p Package) { pkgs = append(pkgs, p) })
+	r.Packages = pkgs
+	return r
+}
+
+// AuditStream is Audit for reports too large to hold (issue #13): each
+// package is handed to sink once, in input order, as soon as it and every
+// package before it are done, and is not kept. The returned report has the
+// summary, the interruption and no Packages. sink is called from one
+// goroutine at a time. At most a reorder window of packages
+// (Window) is held while an earlier one is still being checked, so memory
+// stays flat in the number of packages.
+func (e *Engine) AuditStream(ctx context.Context, reqs []pypi.Requirement, sink func(i int, p Package)) *Report {
+	r := e.newReport()
+	out := newOrderer(len(reqs), e.o.Window, r, sink)
 	var (
 		mu   sync.Mutex
 		done int
@@ -107,42 +128,96 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 	// while other packages wait on their metadata round trip.
 	var g errgroup.Group
 	g.SetLimit(e.o.Concurrency * 4)
-	for i, r := range reqs {
-		if ctx.Err() != nil {
+	started := 0
+	for i, req := range reqs {
+		if out.wait(ctx) != nil {
 			break // the sweep below reports the rest
 		}
+		started++
 		g.Go(func() error {
-			pkgs[i] = e.auditOne(ctx, r)
-			if ctx.Err() != nil && cutShort(pkgs[i]) {
-				pkgs[i] = e.unfinished(reqs[i], ctx.Err())
+			p := e.auditOne(ctx, req)
+			if ctx.Err() != nil && cutShort(p) {
+				p = e.unfinished(req, ctx.Err())
 			}
 			finish()
+			out.put(i, p)
 			return nil // one package's failure never cancels another's work
 		})
 	}
 	_ = g.Wait()
-	for i := range pkgs {
-		if pkgs[i].Evidence == "" {
-			pkgs[i] = e.unfinished(reqs[i], ctx.Err())
-		}
+	for i := started; i < len(reqs); i++ {
+		out.put(i, e.unfinished(reqs[i], ctx.Err()))
 	}
-	return e.newReport(ctx, pkgs)
+	e.finishReport(ctx, r)
+	return r
 }
 
-func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
-	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs}
+// orderer hands packages that finish in any order to a sink in input
+// order, holding at most window of them (issue #13's bounded reorder
+// window): wait blocks the start of a package until the one window places
+// before it has been handed on.
+type orderer struct {
+	mu     sync.Mutex
+	next   int
+	taken  int // slots taken by wait: packages started
+	held   map[int]Package
+	slots  *semaphore.Weighted
+	report *Report
+	sink   func(int, Package)
+}
+
+func newOrderer(n, window int, r *Report, sink func(int, Package)) *orderer {
+	return &orderer{held: map[int]Package{}, slots: semaphore.NewWeighted(int64(max(1, min(n, window)))), report: r, sink: sink}
+}
+
+// wait takes a slot of the window for the next package to start.
+func (o *orderer) wait(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err := o.slots.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.taken++
+	o.mu.Unlock()
+	return nil
+}
+
+// put records package i and hands on every package now in order.
+func (o *orderer) put(i int, p Package) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held[i] = p
+	for {
+		q, ok := o.held[o.next]
+		if !ok {
+			return
+		}
+		delete(o.held, o.next)
+		o.report.add(q)
+		o.sink(o.next, q)
+		if o.next < o.taken { // the sweep's packages never took a slot
+			o.slots.Release(1)
+		}
+		o.next++
+	}
+}
+
+// newReport starts a report: the index and the policy, no packages yet.
+func (e *Engine) newReport() *Report {
+	r := &Report{Policy: e.o.Policy.Source}
 	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
 		r.IndexURL = c.BaseURL()
 	}
-	if r.Interrupted = ctx.Err() != nil; r.Interrupted {
-		for _, p := range pkgs {
-			if cutShort(p) {
-				r.Unfinished++
-			}
-		}
-	}
-	r.Summarize()
 	return r
+}
+
+// finishReport marks r interrupted when ctx was cancelled.
+func (e *Engine) finishReport(ctx context.Context, r *Report) {
+	if r.Interrupted = ctx.Err() != nil; !r.Interrupted {
+		r.Unfinished = 0
+	}
 }
 
 // newPackage starts the result for requirement r.
@@ -641,7 +716,13 @@ func (e *Engine) Verify(ctx context.Context, files []LocalFile) *Report {
 		})
 	}
 	_ = g.Wait()
-	return e.newReport(ctx, pkgs)
+	r := e.newReport()
+	for _, p := range pkgs {
+		r.add(p)
+	}
+	r.Packages = pkgs
+	e.finishReport(ctx, r)
+	return r
 }
 
 func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {

@@ -231,24 +231,37 @@ type Report struct {
 
 // Summarize recomputes r.Summary from r.Packages.
 func (r *Report) Summarize() {
-	s := Summary{Packages: len(r.Packages)}
+	r.Summary = Summary{}
 	for _, p := range r.Packages {
-		switch p.Evidence {
-		case Verified:
-			s.Verified++
-		case HashOnly:
-			s.HashOnly++
-		case Failed:
-			s.Failed++
-		default:
-			s.Errors++
-		}
-		if p.OK {
-			s.OK++
-		}
-		if p.Violation {
-			s.Violations++
-		}
+		r.Summary.add(p)
 	}
-	r.Summary = s
+}
+
+// add counts p into r's summary, and among the unfinished packages when
+// cancellation cut it short (streamed reports keep no Packages).
+func (r *Report) add(p Package) {
+	r.Summary.add(p)
+	if cutShort(p) {
+		r.Unfinished++
+	}
+}
+
+func (s *Summary) add(p Package) {
+	s.Packages++
+	switch p.Evidence {
+	case Verified:
+		s.Verified++
+	case HashOnly:
+		s.HashOnly++
+	case Failed:
+		s.Failed++
+	default:
+		s.Errors++
+	}
+	if p.OK {
+		s.OK++
+	}
+	if p.Violation {
+		s.Violations++
+	}
 }
