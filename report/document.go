@@ -165,6 +165,36 @@ type Summary struct {
 	FilesNotDownloaded int `json:"files_not_downloaded"`
 }
 
+// add counts the wire package p, as verify.Summary does, plus its files
+// whose bytes were not fetched from the index.
+func (s *Summary) add(p Package) {
+	s.Packages++
+	switch verify.Evidence(p.Evidence) {
+	case verify.Verified:
+		s.Verified++
+	case verify.HashOnly:
+		s.HashOnly++
+	case verify.Failed:
+		s.Failed++
+	default:
+		s.Error++
+	}
+	if p.OK {
+		s.OK++
+	}
+	if p.Violation {
+		s.Violations++
+	}
+	for _, f := range p.Files {
+		switch verify.Bytes(f.Bytes) {
+		case verify.BytesCache:
+			s.FilesFromCache++
+		case verify.BytesNotDownloaded:
+			s.FilesNotDownloaded++
+		}
+	}
+}
+
 // Meta is what the report needs to know about the running program rather
 // than about the packages.
 type Meta struct {
@@ -192,31 +222,8 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 	for _, p := range r.Packages {
 		d.Packages = append(d.Packages, fromPackage(p))
 	}
-	c := *r
-	c.Packages = make([]verify.Package, len(r.Packages))
-	for i, p := range r.Packages {
-		p.Evidence = evidenceOrError(p.Evidence)
-		c.Packages[i] = p
-	}
-	c.Summarize()
-	d.Summary = Summary{
-		Packages:   c.Summary.Packages,
-		Verified:   c.Summary.Verified,
-		HashOnly:   c.Summary.HashOnly,
-		Failed:     c.Summary.Failed,
-		Error:      c.Summary.Errors,
-		OK:         c.Summary.OK,
-		Violations: c.Summary.Violations,
-	}
 	for _, p := range d.Packages {
-		for _, f := range p.Files {
-			switch verify.Bytes(f.Bytes) {
-			case verify.BytesCache:
-				d.Summary.FilesFromCache++
-			case verify.BytesNotDownloaded:
-				d.Summary.FilesNotDownloaded++
-			}
-		}
+		d.Summary.add(p)
 	}
 	return d
 }
