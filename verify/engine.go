@@ -204,6 +204,10 @@ func (o *orderer) put(i int, p Package) {
 	}
 }
 
+// Header is the report before any package is checked: the index and the
+// policy, which a streamed report writes first.
+func (e *Engine) Header() *Report { return e.newReport() }
+
 // newReport starts a report: the index and the policy, no packages yet.
 func (e *Engine) newReport() *Report {
 	r := &Report{Policy: e.o.Policy.Source}

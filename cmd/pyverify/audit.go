@@ -42,8 +42,8 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
-			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
-			if err := a.render(rep, false); err != nil {
+			rep, err := a.audit(cmd.Context(), verify.NewEngine(o), reqs, false)
+			if err != nil {
 				return err
 			}
 			return exitFor(rep)

@@ -32,9 +32,9 @@ func newCheckCmd(a *app) *cobra.Command {
 			}
 			o := a.engineOptions(d, c)
 			o.NoDownload = noDownload
-			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
 			// A lookup explains each package in full.
-			if err := a.render(rep, true); err != nil {
+			rep, err := a.audit(cmd.Context(), verify.NewEngine(o), reqs, true)
+			if err != nil {
 				return err
 			}
 			return exitFor(rep)
