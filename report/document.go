@@ -89,8 +89,13 @@ type File struct {
 	Bytes string `json:"bytes"`
 	// Downloaded is true only when Bytes is "downloaded" (SPEC §7's field,
 	// kept for readers of schema v1).
-	Downloaded   bool          `json:"downloaded"`
-	Evidence     string        `json:"evidence"`
+	Downloaded bool   `json:"downloaded"`
+	Evidence   string `json:"evidence"`
+	// Verification is "cached" when the attestations' result came from
+	// the verification cache (issue #13): the same provenance document,
+	// file and trusted root were verified by an earlier run, and nothing
+	// was verified with Sigstore this run. Omitted when verified this run.
+	Verification string        `json:"verification,omitempty"`
 	Attestations []Attestation `json:"attestations"`
 	Problems     []Problem     `json:"problems"`
 }
@@ -163,6 +168,9 @@ type Summary struct {
 	// were not fetched from the index this run (issue #8).
 	FilesFromCache     int `json:"files_from_cache"`
 	FilesNotDownloaded int `json:"files_not_downloaded"`
+	// FilesVerificationCached counts the files whose attestations'
+	// result came from the verification cache (issue #13); omitted when 0.
+	FilesVerificationCached int `json:"files_verification_cached,omitempty"`
 }
 
 // add counts the wire package p, as verify.Summary does, plus its files
@@ -191,6 +199,9 @@ func (s *Summary) add(p Package) {
 			s.FilesFromCache++
 		case verify.BytesNotDownloaded:
 			s.FilesNotDownloaded++
+		}
+		if f.Verification == string(verify.VerificationCached) {
+			s.FilesVerificationCached++
 		}
 	}
 }
@@ -283,6 +294,7 @@ func fromFile(f verify.File) File {
 		Bytes:        string(bytesOrNone(f.Bytes)),
 		Downloaded:   f.Bytes == verify.BytesDownloaded,
 		Evidence:     string(evidenceOrError(f.Evidence)),
+		Verification: string(f.Verification),
 		Attestations: make([]Attestation, 0, len(f.Attestations)),
 		Problems:     fromProblems(f.Problems),
 	}

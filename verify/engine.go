@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,9 @@ type Options struct {
 	// OnProgress is called after each package finishes; it must be safe for
 	// concurrent calls.
 	OnProgress func(done, total int)
+	// VerifyCacheDir is the verification cache's directory (issue #13,
+	// vcache.go); "" = none (--no-cache).
+	VerifyCacheDir string
 	// Window bounds the finished packages AuditStream holds while an
 	// earlier one is still being checked (issue #13); 0 = 8 × Concurrency.
 	Window int
@@ -70,6 +74,7 @@ type Engine struct {
 	// slots keep them flowing and bound what a hostile index can make the
 	// run hold.
 	provenance *semaphore.Weighted
+	vcache     *vcache // nil: every attestation is verified
 }
 
 // NewEngine returns an engine with o's defaults filled in.
@@ -86,8 +91,12 @@ func NewEngine(o Options) *Engine {
 	if o.Window <= 0 {
 		o.Window = 8 * o.Concurrency
 	}
-	return &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
+	e := &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
 		provenance: semaphore.NewWeighted(int64(max(1, o.Concurrency/2)))}
+	if o.VerifyCacheDir != "" && o.Verifier != nil {
+		e.vcache = &vcache{dir: o.VerifyCacheDir, root: o.Verifier.tr.digest}
+	}
+	return e
 }
 
 // Audit checks every requirement against the index and the policy. It
@@ -543,10 +552,11 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 	}
 	var (
 		prov      *Provenance
+		digest    [32]byte
 		provProbs []Problem
 		wg        sync.WaitGroup
 	)
-	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
+	wg.Go(func() { prov, digest, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
 	if !e.o.NoDownload {
 		var (
 			ev    Evidence
@@ -562,7 +572,8 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		out.Problems = append(out.Problems, provProbs...)
 		return out
 	}
-	fv := e.o.Verifier.VerifyFile(f.Filename, out.SHA256, prov)
+	fv, how := e.verify(f.Filename, out.SHA256, prov, digest)
+	out.Verification = how
 	out.Evidence = Worst(out.Evidence, fv.Evidence)
 	out.Attestations = fv.Attestations
 	out.Problems = append(out.Problems, fv.Problems...)
@@ -765,13 +776,14 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	default:
 		f.Bytes = BytesLocal
 		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)
-		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
+		prov, digest, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
 		if probs != nil {
 			f.Evidence = Worst(f.Evidence, Error)
 			f.Problems = append(f.Problems, probs...)
 			break
 		}
-		fv := e.o.Verifier.VerifyFile(name, f.SHA256, prov)
+		var fv FileVerification
+		fv, f.Verification = e.verify(name, f.SHA256, prov, digest)
 		f.Evidence = Worst(f.Evidence, fv.Evidence)
 		f.Attestations = fv.Attestations
 		f.Problems = append(f.Problems, fv.Problems...)
@@ -823,24 +835,25 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 }
 
 // fetchProvenance gets and decodes a file's provenance from the Integrity
-// API. No provenance published is (nil, nil); anything else that goes
+// API, with the sha256 of the document's bytes (the verification cache's
+// key). No provenance published is (nil, nil); anything else that goes
 // wrong is a problem, never "no attestation" (SPEC §4.3).
-func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, []Problem) {
+func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, [32]byte, []Problem) {
 	if err := e.provenance.Acquire(ctx, 1); err != nil {
-		return nil, []Problem{indexProblem(filename+": provenance", err)}
+		return nil, [32]byte{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
 	defer e.provenance.Release(1)
 	data, err := e.o.Index.Provenance(ctx, project, version, filename)
 	switch {
 	case errors.Is(err, pypi.ErrNoProvenance):
-		return nil, nil
+		return nil, [32]byte{}, nil
 	case err != nil:
-		return nil, []Problem{indexProblem(filename+": provenance", err)}
+		return nil, [32]byte{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
 	prov, err := DecodeProvenance(filename+" provenance", data)
 	if err != nil {
-		return nil, []Problem{{Kind: IndexError,
+		return nil, [32]byte{}, []Problem{{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index served provenance that cannot be read: %v", filename, err)}}
 	}
-	return prov, nil
+	return prov, sha256.Sum256(data), nil
 }

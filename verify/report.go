@@ -163,12 +163,15 @@ const (
 // File is everything established about one distribution file of a
 // release.
 type File struct {
-	Filename     string
-	URL          string
-	Size         int64
-	SHA256       string // the digest the index lists (or the local file's, for verify)
-	Bytes        Bytes  // where the hashed bytes came from; BytesNotDownloaded when none were hashed
-	Evidence     Evidence
+	Filename string
+	URL      string
+	Size     int64
+	SHA256   string // the digest the index lists (or the local file's, for verify)
+	Bytes    Bytes  // where the hashed bytes came from; BytesNotDownloaded when none were hashed
+	Evidence Evidence
+	// Verification is VerificationCached when the attestations' result
+	// came from the verification cache, not from sigstore-go this run.
+	Verification Verification
 	Attestations []Attestation
 	// Problems concern the file itself; each attestation's problems are on
 	// the attestation only (stored once, STYLE §8). AllProblems lists both.

@@ -398,13 +398,17 @@ func (a *app) loadDeps(ctx context.Context, withPolicy bool) (*deps, error) {
 
 // engineOptions fills the options every engine shares.
 func (a *app) engineOptions(d *deps, idx verify.Index) verify.Options {
-	return verify.Options{
+	o := verify.Options{
 		Index:       idx,
 		Verifier:    d.verifier,
 		Policy:      d.policy,
 		Concurrency: a.concurrency,
 		OnProgress:  a.progress(),
 	}
+	if !a.noCache {
+		o.VerifyCacheDir = filepath.Join(a.cacheDir, "verify")
+	}
+	return o
 }
 
 // progress returns a progress callback that draws packages done / total on
