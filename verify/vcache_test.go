@@ -80,7 +80,9 @@ func vcEntries(t *testing.T, dir string) map[verify.Evidence]string {
 		if err != nil {
 			return err
 		}
-		var e struct{ Result struct{ Evidence verify.Evidence } }
+		var e struct {
+			Result struct{ Evidence verify.Evidence }
+		}
 		if err := json.Unmarshal(data, &e); err != nil {
 			return err
 		}
