@@ -46,6 +46,14 @@ type config struct {
 	hostileAttestations int
 	hostileTarget       int64
 	pyverify            string
+
+	many         int
+	manyAttested int
+	manyLatency  time.Duration
+	manyTarget   int64
+	manyFormats  string
+	manyCache    bool
+	rssHelper    bool
 }
 
 func main() {
@@ -64,21 +72,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBroken
 	}
 	ctx := context.Background()
+	if cfg.rssHelper {
+		return serveRSSHelper(os.Stdin, stdout)
+	}
 	if cfg.rss {
 		return runRSS(ctx, cfg, stdout, stderr)
 	}
 	if cfg.hostile {
 		return runHostile(ctx, cfg, stdout, stderr)
 	}
+	if cfg.many > 0 {
+		return runMany(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var (
-		cfg                      config
-		size, rssSize, rssTarget string
-		hostileTarget            string
-		fs                       = flag.NewFlagSet("bench", flag.ContinueOnError)
+		cfg                       config
+		size, rssSize, rssTarget  string
+		hostileTarget, manyTarget string
+		fs                        = flag.NewFlagSet("bench", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
 	fs.IntVar(&cfg.packages, "packages", 200, "packages to audit")
@@ -96,7 +110,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.hostilePackages, "hostile-packages", 20, "packages of the -hostile index")
 	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
-	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
+	fs.IntVar(&cfg.many, "many", 0, "measure the pyverify binary's peak RSS and CPU auditing this many packages (issue #13) instead")
+	fs.IntVar(&cfg.manyAttested, "many-attested", 2000, "-many: how many of the packages are attested (the rest hash-only)")
+	fs.DurationVar(&cfg.manyLatency, "many-latency", 0, "-many: latency the fake index adds to every response")
+	fs.StringVar(&cfg.manyFormats, "many-formats", "json,jsonl,text", "-many: the report formats to measure cold, comma-separated (json is written with -o)")
+	fs.BoolVar(&cfg.manyCache, "many-cache", true, "-many: also measure a cold run filling a cache and warm re-runs with and without the verification cache")
+	fs.BoolVar(&cfg.rssHelper, "rss-helper", false, "internal: run pyverify jobs read from stdin and report their cost (see rssHelper)")
+	fs.StringVar(&manyTarget, "many-target", "96MiB", "-many: largest acceptable peak RSS with --format json")
+	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile, -many: measure this pyverify binary (an older build, to compare) instead of building one")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -116,6 +137,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.hostileTarget, err = parseSize(hostileTarget); err != nil {
 		return cfg, fmt.Errorf("-hostile-target: %w", err)
+	}
+	if cfg.manyTarget, err = parseSize(manyTarget); err != nil {
+		return cfg, fmt.Errorf("-many-target: %w", err)
 	}
 	switch {
 	case cfg.packages < 1:
