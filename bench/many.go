@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +21,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/pyverify/pyverify/pypi/pypitest"
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // childStats is what one run of the pyverify binary cost.
@@ -153,21 +155,95 @@ func buildPyverify(ctx context.Context, cfg config, dir string, stderr io.Writer
 	return bin, nil
 }
 
+// manyRelease is what manyServer serves for one project.
+type manyRelease struct {
+	doc, simple, prov, content []byte
+}
+
+// manyServer is a minimal Warehouse for many one-file projects, every
+// answer prepared up front: pypitest.Server looks projects up by scanning
+// them, which at 20,000 projects costs the bench more CPU than the audit
+// it measures.
+type manyServer struct {
+	releases map[string]*manyRelease // by request path
+	latency  time.Duration
+}
+
+func (m *manyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m.latency > 0 {
+		t := time.NewTimer(m.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	rel, ok := m.releases[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/pypi/"):
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(rel.doc)
+	case strings.HasPrefix(r.URL.Path, "/simple/"):
+		w.Header().Set("Content-Type", pypi.SimpleMediaType)
+		_, _ = w.Write(rel.simple)
+	case strings.HasPrefix(r.URL.Path, "/integrity/"):
+		if rel.prov == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", pypi.IntegrityMediaType)
+		_, _ = w.Write(rel.prov)
+	default:
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(rel.content)
+	}
+}
+
 // manyIndex serves n projects of one small wheel each, the first attested
 // of them with provenance minted up front (on every core) and served
 // verbatim, as an index serves a stored document.
-func manyIndex(n, attested int) (*pypitest.Server, []byte, []string, error) {
+func manyIndex(n, attested int, latency time.Duration) (*httptest.Server, []byte, []string, error) {
 	sig, _, err := newSigstore()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	model := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{}}
-	files := make([]pypitest.ModelFile, n)
+	ms := &manyServer{releases: map[string]*manyRelease{}, latency: latency}
+	srv := httptest.NewServer(ms)
+	rels := make([]*manyRelease, n)
+	names := make([]string, n)
 	reqs := make([]string, n)
 	for i := range n {
 		project := fmt.Sprintf("many%05d", i+1)
-		files[i] = pypitest.ModelFile{Filename: benchFilename(project, 0), Content: []byte("the bytes of " + project + "\n")}
-		reqs[i] = project + "==1.0"
+		filename := benchFilename(project, 0)
+		rel := &manyRelease{content: []byte("the bytes of " + project + "\n")}
+		sum := sha256.Sum256(rel.content)
+		doc, err := json.Marshal(map[string]any{
+			"info": map[string]any{"name": project, "version": "1.0", "yanked": false, "yanked_reason": nil},
+			"urls": []map[string]any{{
+				"filename": filename, "url": srv.URL + "/files/" + project + "/" + filename,
+				"packagetype": "bdist_wheel", "size": len(rel.content),
+				"digests":         map[string]string{"sha256": hex.EncodeToString(sum[:])},
+				"requires_python": nil, "yanked": false, "yanked_reason": nil,
+				"upload_time_iso_8601": "2024-11-06T22:37:09.000000Z",
+			}},
+			"vulnerabilities": []any{},
+		})
+		if err != nil {
+			srv.Close()
+			return nil, nil, nil, err
+		}
+		rel.doc = doc
+		rel.simple = []byte(`{"meta": {"api-version": "1.3"}, "name": "` + project + `", "versions": ["1.0"], "files": []}`)
+		for _, p := range []string{"/pypi/" + project + "/1.0/json", "/simple/" + project + "/",
+			"/integrity/" + project + "/1.0/" + filename + "/provenance", "/files/" + project + "/" + filename} {
+			ms.releases[p] = rel
+		}
+		rels[i], names[i], reqs[i] = rel, filename, project+"==1.0"
 	}
 	var (
 		wg    sync.WaitGroup
@@ -178,15 +254,14 @@ func manyIndex(n, attested int) (*pypitest.Server, []byte, []string, error) {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				f := &files[i]
-				sum := sha256.Sum256(f.Content)
-				prov, err := sig.MintProvenance(f.Filename, hex.EncodeToString(sum[:]), []byte(`{"kind":"GitHub","repository":"acme/many","workflow":"release.yml"}`))
+				sum := sha256.Sum256(rels[i].content)
+				prov, err := sig.MintProvenance(names[i], hex.EncodeToString(sum[:]), []byte(`{"kind":"GitHub","repository":"acme/many","workflow":"release.yml"}`))
 				mu.Lock()
 				if err != nil && first == nil {
-					first = fmt.Errorf("minting provenance for %s: %w", f.Filename, err)
+					first = fmt.Errorf("minting provenance for %s: %w", names[i], err)
 				}
 				mu.Unlock()
-				f.Provenance = prov
+				rels[i].prov = prov
 			}
 		})
 	}
@@ -196,12 +271,10 @@ func manyIndex(n, attested int) (*pypitest.Server, []byte, []string, error) {
 	close(next)
 	wg.Wait()
 	if first != nil {
+		srv.Close()
 		return nil, nil, nil, first
 	}
-	for i, f := range files {
-		model.Projects[strings.TrimSuffix(reqs[i], "==1.0")] = map[string][]pypitest.ModelFile{"1.0": {f}}
-	}
-	return pypitest.New(model, nil), sig.TrustedRootJSON(), reqs, nil
+	return srv, sig.TrustedRootJSON(), reqs, nil
 }
 
 // runMany measures the pyverify binary auditing cfg.many packages (issue
@@ -228,13 +301,12 @@ func runMany(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	}
 	attested := min(cfg.manyAttested, cfg.many)
 	fmt.Fprintf(stderr, "bench: minting %d attested files of %d…\n", attested, cfg.many)
-	srv, rootJSON, reqs, err := manyIndex(cfg.many, attested)
+	srv, rootJSON, reqs, err := manyIndex(cfg.many, attested, cfg.manyLatency)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: setup: %v\n", err)
 		return exitBroken
 	}
 	defer srv.Close()
-	srv.SetLatency(cfg.manyLatency)
 	root := filepath.Join(dir, "trusted_root.json")
 	reqFile := filepath.Join(dir, "requirements.txt")
 	if err := errors.Join(os.WriteFile(root, rootJSON, 0o644),
@@ -242,7 +314,7 @@ func runMany(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return exitBroken
 	}
-	base := []string{"audit", "-r", reqFile, "--trusted-root", root, "-q", "--index-url", srv.URL(), "--concurrency", fmt.Sprint(cfg.concurrency)}
+	base := []string{"audit", "-r", reqFile, "--trusted-root", root, "-q", "--index-url", srv.URL, "--concurrency", fmt.Sprint(cfg.concurrency)}
 	run := func(what string, args ...string) (childStats, error) {
 		fmt.Fprintf(stderr, "bench: %s…\n", what)
 		st, err := runChild(helper, dir, bin, append(append([]string{}, base...), args...))
