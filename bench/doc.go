@@ -11,7 +11,10 @@
 // pyverify binary and measures its peak RSS auditing 20 packages whose
 // provenance holds 30,000 minimal failing attestations each (issue #8), in
 // every report format, next to genuine provenance and provenance at the
-// attestation cap, against the 128 MiB target.
+// attestation cap, against the 128 MiB target. With -many N it measures the
+// binary auditing N one-file packages (issue #13): peak RSS per report
+// format against the 96 MiB target for --format json, CPU per package, and
+// a warm re-run with and without the verification cache.
 //
 // Usage:
 //
@@ -19,6 +22,7 @@
 //	               [-concurrency 16] [-runs 3] [-sequential=true]
 //	go run ./bench -rss [-rss-size 1GiB]
 //	go run ./bench -hostile [-hostile-packages 20] [-hostile-attestations 30000]
+//	go run ./bench -many 20000 [-many-attested 2000] [-many-formats json,jsonl,text] [-many-cache=true]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3
