@@ -105,7 +105,9 @@ func NewEngine(o Options) *Engine {
 // marks unfinished packages as error (SPEC §7, §9).
 func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 	pkgs := make([]Package, 0, len(reqs))
-	r := e.AuditStream(ctx, reqs, func(_ int, p Package) { pkgs = append(pkgs, p) })
+	// Every package is kept anyway: no window, so that a slow package
+	// never holds up the start of later ones.
+	r := e.auditStream(ctx, reqs, len(reqs), func(_ int, p Package) { pkgs = append(pkgs, p) })
 	r.Packages = pkgs
 	return r
 }
@@ -118,8 +120,12 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 // (Window) is held while an earlier one is still being checked, so memory
 // stays flat in the number of packages.
 func (e *Engine) AuditStream(ctx context.Context, reqs []pypi.Requirement, sink func(i int, p Package)) *Report {
+	return e.auditStream(ctx, reqs, e.o.Window, sink)
+}
+
+func (e *Engine) auditStream(ctx context.Context, reqs []pypi.Requirement, window int, sink func(i int, p Package)) *Report {
 	r := e.newReport()
-	out := newOrderer(len(reqs), e.o.Window, r, sink)
+	out := newOrderer(len(reqs), window, r, sink)
 	var (
 		mu   sync.Mutex
 		done int
