@@ -161,14 +161,14 @@ func (e *Engine) referencePublishers(ctx context.Context, project, version strin
 		return nil, fmt.Errorf("%s: %w", f.Filename, err)
 	}
 	defer e.files.Release(1)
-	prov, digest, probs := e.fetchProvenance(ctx, project, version, f.Filename)
+	prov, probs := e.fetchProvenance(ctx, project, version, f.Filename, f.SHA256)
 	if len(probs) > 0 {
 		return nil, errors.New(probs[0].Message)
 	}
-	if prov == nil {
+	if prov.none() {
 		return nil, fmt.Errorf("%s: the simple page says it is attested, but the Integrity API has no provenance for it", f.Filename)
 	}
-	fv, _ := e.verify(f.Filename, f.SHA256, prov, digest)
+	fv, _ := e.verify(f.Filename, f.SHA256, prov)
 	var pubs []Publisher
 	for _, a := range fv.Attestations {
 		if a.Verified && len(a.Problems) == 0 {

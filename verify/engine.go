@@ -557,12 +557,11 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		return out
 	}
 	var (
-		prov      *Provenance
-		digest    [32]byte
+		prov      fetchedProvenance
 		provProbs []Problem
 		wg        sync.WaitGroup
 	)
-	wg.Go(func() { prov, digest, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
+	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename, out.SHA256) })
 	if !e.o.NoDownload {
 		var (
 			ev    Evidence
@@ -578,7 +577,7 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		out.Problems = append(out.Problems, provProbs...)
 		return out
 	}
-	fv, how := e.verify(f.Filename, out.SHA256, prov, digest)
+	fv, how := e.verify(f.Filename, out.SHA256, prov)
 	out.Verification = how
 	out.Evidence = Worst(out.Evidence, fv.Evidence)
 	out.Attestations = fv.Attestations
@@ -782,14 +781,14 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	default:
 		f.Bytes = BytesLocal
 		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)
-		prov, digest, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
+		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name, f.SHA256)
 		if probs != nil {
 			f.Evidence = Worst(f.Evidence, Error)
 			f.Problems = append(f.Problems, probs...)
 			break
 		}
 		var fv FileVerification
-		fv, f.Verification = e.verify(name, f.SHA256, prov, digest)
+		fv, f.Verification = e.verify(name, f.SHA256, prov)
 		f.Evidence = Worst(f.Evidence, fv.Evidence)
 		f.Attestations = fv.Attestations
 		f.Problems = append(f.Problems, fv.Problems...)
@@ -840,26 +839,46 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 	return rel.Yanked
 }
 
-// fetchProvenance gets and decodes a file's provenance from the Integrity
-// API, with the sha256 of the document's bytes (the verification cache's
-// key). No provenance published is (nil, nil); anything else that goes
-// wrong is a problem, never "no attestation" (SPEC §4.3).
-func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, [32]byte, []Problem) {
+// fetchedProvenance is a file's provenance as fetched: decoded, or the
+// verification cache's result for its bytes; neither when none is
+// published.
+type fetchedProvenance struct {
+	doc    *Provenance
+	digest [32]byte          // sha256 of the document's bytes
+	cached *FileVerification // the result an earlier run stored for these bytes
+}
+
+// none reports whether no provenance is published.
+func (p fetchedProvenance) none() bool { return p.doc == nil && p.cached == nil }
+
+// fetchProvenance gets a file's provenance from the Integrity API and
+// decodes it, unless the verification cache already holds the result for
+// these very bytes, this file (sha256hex) and trusted root: those bytes
+// decoded and verified before, so neither is done again. No provenance
+// published is none(); anything else that goes wrong is a problem, never
+// "no attestation" (SPEC §4.3).
+func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename, sha256hex string) (fetchedProvenance, []Problem) {
 	if err := e.provenance.Acquire(ctx, 1); err != nil {
-		return nil, [32]byte{}, []Problem{indexProblem(filename+": provenance", err)}
+		return fetchedProvenance{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
 	defer e.provenance.Release(1)
 	data, err := e.o.Index.Provenance(ctx, project, version, filename)
 	switch {
 	case errors.Is(err, pypi.ErrNoProvenance):
-		return nil, [32]byte{}, nil
+		return fetchedProvenance{}, nil
 	case err != nil:
-		return nil, [32]byte{}, []Problem{indexProblem(filename+": provenance", err)}
+		return fetchedProvenance{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
-	prov, err := DecodeProvenance(filename+" provenance", data)
-	if err != nil {
-		return nil, [32]byte{}, []Problem{{Kind: IndexError,
+	out := fetchedProvenance{digest: sha256.Sum256(data)}
+	if c := e.vcache; c != nil {
+		if fv, ok := c.load(c.key(filename, sha256hex, out.digest)); ok {
+			out.cached = &fv
+			return out, nil
+		}
+	}
+	if out.doc, err = DecodeProvenance(filename+" provenance", data); err != nil {
+		return fetchedProvenance{}, []Problem{{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index served provenance that cannot be read: %v", filename, err)}}
 	}
-	return prov, sha256.Sum256(data), nil
+	return out, nil
 }

@@ -152,20 +152,17 @@ func (c *vcache) store(key string, fv FileVerification) {
 	}
 }
 
-// verify is VerifyFile for provenance fetched from the index, whose bytes
-// hash to digest, through the verification cache when there is one. It
-// reports whether the result came from the cache.
-func (e *Engine) verify(filename, sha256hex string, prov *Provenance, digest [32]byte) (FileVerification, Verification) {
-	c := e.vcache
-	if c == nil || prov == nil {
-		return e.o.Verifier.VerifyFile(filename, sha256hex, prov), ""
+// verify is VerifyFile for provenance fetched from the index: the
+// verification cache's result when fetchProvenance found one (reported as
+// VerificationCached), else verified now and stored for the next run.
+func (e *Engine) verify(filename, sha256hex string, prov fetchedProvenance) (FileVerification, Verification) {
+	if prov.cached != nil {
+		return *prov.cached, VerificationCached
 	}
-	key := c.key(filename, sha256hex, digest)
-	if fv, ok := c.load(key); ok {
-		return fv, VerificationCached
+	fv := e.o.Verifier.VerifyFile(filename, sha256hex, prov.doc)
+	if c := e.vcache; c != nil && prov.doc != nil {
+		c.store(c.key(filename, sha256hex, prov.digest), fv)
 	}
-	fv := e.o.Verifier.VerifyFile(filename, sha256hex, prov)
-	c.store(key, fv)
 	return fv, ""
 }
 
