@@ -22,6 +22,10 @@
 // the binary's wall time and peak RSS on `audit --path` of a virtualenv of
 // 100 installed distributions (issue #12), next to `audit -r` of the same
 // pins.
+// With -many N it measures the
+// binary auditing N one-file packages (issue #13): peak RSS per report
+// format against the 96 MiB target for --format json, CPU per package, and
+// a warm re-run with and without the verification cache.
 //
 // Usage:
 //
@@ -33,6 +37,7 @@
 //	go run ./bench -bytes [-bytes-packages 10] [-size 200KiB]
 //	go run ./bench -continuity [-packages 200] [-latency 50ms]
 //	go run ./bench -installed [-installed-packages 100] [-installed-files 20]
+//	go run ./bench -many 20000 [-many-attested 2000] [-many-formats json,jsonl,text] [-many-cache=true]
 //
 // Exit status: 0 when every package verified and the target was met, 1 when
 // a package did not come out verified or the run could not be set up, 3

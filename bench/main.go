@@ -64,6 +64,13 @@ type config struct {
 	installedFiles    int
 	installedSize     int64
 	installedTarget   int64
+	many              int
+	manyAttested      int
+	manyLatency       time.Duration
+	manyTarget        int64
+	manyFormats       string
+	manyCache         bool
+	rssHelper         bool
 }
 
 func main() {
@@ -82,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBroken
 	}
 	ctx := context.Background()
+	if cfg.rssHelper {
+		return serveRSSHelper(os.Stdin, stdout)
+	}
 	if cfg.rss {
 		return runRSS(ctx, cfg, stdout, stderr)
 	}
@@ -100,17 +110,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg.installed {
 		return runInstalled(ctx, cfg, stdout, stderr)
 	}
+	if cfg.many > 0 {
+		return runMany(ctx, cfg, stdout, stderr)
+	}
 	return runThroughput(ctx, cfg, stdout, stderr)
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var (
-		cfg                      config
-		size, rssSize, rssTarget string
-		hostileTarget            string
-		installedTarget          string
-		installedSize            string
-		fs                       = flag.NewFlagSet("bench", flag.ContinueOnError)
+		cfg                       config
+		size, rssSize, rssTarget  string
+		hostileTarget, manyTarget string
+		installedTarget           string
+		installedSize             string
+		fs                        = flag.NewFlagSet("bench", flag.ContinueOnError)
 	)
 	fs.SetOutput(stderr)
 	fs.IntVar(&cfg.packages, "packages", 200, "packages to audit")
@@ -128,7 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.hostilePackages, "hostile-packages", 20, "packages of the -hostile index")
 	fs.IntVar(&cfg.hostileAttestations, "hostile-attestations", 30000, "minimal failing attestations per hostile provenance document")
 	fs.StringVar(&hostileTarget, "hostile-target", "128MiB", "largest acceptable peak RSS in -hostile mode")
-	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile: measure this pyverify binary (an older build, to compare) instead of building one")
+	fs.StringVar(&cfg.pyverify, "pyverify", "", "-hostile, -many, -installed: measure this pyverify binary (an older build, to compare) instead of building one")
 	fs.BoolVar(&cfg.history, "continuity", false, "measure publisher continuity's cost: every package gets an earlier attested release, audited with continuity on and off")
 	fs.BoolVar(&cfg.rerun, "rerun", false, "measure re-runs on one cache instead (issue #13): cold, warm within max-age, warm after it, --offline")
 	fs.DurationVar(&cfg.maxAge, "max-age", 10*time.Minute, "-rerun: the Cache-Control max-age the fake index sends (pypi.org's Integrity API sends 10 minutes)")
@@ -140,6 +153,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.installedFiles, "installed-files", 20, "modules per -installed distribution")
 	fs.StringVar(&installedSize, "installed-size", "4KiB", "bytes per module of an -installed distribution")
 	fs.StringVar(&installedTarget, "installed-target", "128MiB", "largest acceptable peak RSS in -installed mode")
+	fs.IntVar(&cfg.many, "many", 0, "measure the pyverify binary's peak RSS and CPU auditing this many packages (issue #13) instead")
+	fs.IntVar(&cfg.manyAttested, "many-attested", 2000, "-many: how many of the packages are attested (the rest hash-only)")
+	fs.DurationVar(&cfg.manyLatency, "many-latency", 0, "-many: latency the fake index adds to every response")
+	fs.StringVar(&cfg.manyFormats, "many-formats", "json,jsonl,text", "-many: the report formats to measure cold, comma-separated (json is written with -o)")
+	fs.BoolVar(&cfg.manyCache, "many-cache", true, "-many: also measure a cold run filling a cache and warm re-runs with and without the verification cache")
+	fs.BoolVar(&cfg.rssHelper, "rss-helper", false, "internal: run pyverify jobs read from stdin and report their cost (see rssHelper)")
+	fs.StringVar(&manyTarget, "many-target", "96MiB", "-many: largest acceptable peak RSS with --format json")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed concurrent audits (-rerun: of the warm audit within max-age) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -165,6 +185,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.installedTarget, err = parseSize(installedTarget); err != nil {
 		return cfg, fmt.Errorf("-installed-target: %w", err)
+	}
+	if cfg.manyTarget, err = parseSize(manyTarget); err != nil {
+		return cfg, fmt.Errorf("-many-target: %w", err)
 	}
 	switch {
 	case cfg.packages < 1 || cfg.bytesPackages < 1:

@@ -206,6 +206,15 @@ func bytesWords(b string) string {
 	return "not downloaded: nothing was hashed, the evidence rests on the index's digest"
 }
 
+// verificationWords says how a file's attestations were checked, for the
+// detail view: only a cached result needs saying.
+func verificationWords(v string) string {
+	if v == "cached" { // verify.VerificationCached
+		return "from the verification cache: an earlier run verified this very provenance document for this file and digest against the same trusted root; not verified again this run"
+	}
+	return ""
+}
+
 // summaryLine is SPEC §7's one-line summary, for example
 // "3 packages: 1 verified, 1 hash-only, 1 failed; 1 policy violation".
 func summaryLine(s Summary) string {
@@ -254,6 +263,9 @@ func summaryLine(s Summary) string {
 	}
 	if s.FilesSkipped > 0 {
 		b.WriteString("; " + plural(s.FilesSkipped, "file", "files") + " skipped, not installed by the target")
+	}
+	if s.FilesVerificationCached > 0 {
+		b.WriteString("; " + plural(s.FilesVerificationCached, "file's", "files'") + " attestations not verified again this run (verification cache)")
 	}
 	return b.String()
 }

@@ -168,8 +168,13 @@ type File struct {
 	Bytes string `json:"bytes"`
 	// Downloaded is true only when Bytes is "downloaded" (SPEC §7's field,
 	// kept for readers of schema v1).
-	Downloaded   bool          `json:"downloaded"`
-	Evidence     string        `json:"evidence"`
+	Downloaded bool   `json:"downloaded"`
+	Evidence   string `json:"evidence"`
+	// Verification is "cached" when the attestations' result came from
+	// the verification cache (issue #13): the same provenance document,
+	// file and trusted root were verified by an earlier run, and nothing
+	// was verified with Sigstore this run. Omitted when verified this run.
+	Verification string        `json:"verification,omitempty"`
 	Attestations []Attestation `json:"attestations"`
 	Problems     []Problem     `json:"problems"`
 }
@@ -247,6 +252,46 @@ type Summary struct {
 	// #11); both are omitted when zero.
 	NotApplicable int `json:"not_applicable,omitempty"`
 	FilesSkipped  int `json:"files_skipped,omitempty"`
+	// FilesVerificationCached counts the files whose attestations'
+	// result came from the verification cache (issue #13); omitted when 0.
+	FilesVerificationCached int `json:"files_verification_cached,omitempty"`
+}
+
+// add counts the wire package p, as verify.Summary does, plus its files
+// whose bytes were not fetched from the index.
+func (s *Summary) add(p Package) {
+	s.Packages++
+	switch verify.Evidence(p.Evidence) {
+	case verify.Verified:
+		s.Verified++
+	case verify.HashOnly:
+		s.HashOnly++
+	case verify.Failed:
+		s.Failed++
+	case verify.NotApplicable:
+		// Not-applicable packages are counted apart, never as errors.
+		s.NotApplicable++
+	default:
+		s.Error++
+	}
+	if p.OK {
+		s.OK++
+	}
+	if p.Violation {
+		s.Violations++
+	}
+	s.FilesSkipped += len(p.SkippedFiles)
+	for _, f := range p.Files {
+		switch verify.Bytes(f.Bytes) {
+		case verify.BytesCache:
+			s.FilesFromCache++
+		case verify.BytesNotDownloaded:
+			s.FilesNotDownloaded++
+		}
+		if f.Verification == string(verify.VerificationCached) {
+			s.FilesVerificationCached++
+		}
+	}
 }
 
 // Meta is what the report needs to know about the running program rather
@@ -284,41 +329,10 @@ func FromVerify(r *verify.Report, m Meta) *Document {
 		}
 	}
 	for _, p := range r.Packages {
-		wp := fromPackage(p)
-		if r.Target != nil {
-			applicable := p.NotApplicable == ""
-			wp.Applicable = &applicable
-		}
-		d.Packages = append(d.Packages, wp)
-	}
-	c := *r
-	c.Packages = make([]verify.Package, len(r.Packages))
-	for i, p := range r.Packages {
-		p.Evidence = evidenceOrError(p.Evidence)
-		c.Packages[i] = p
-	}
-	c.Summarize()
-	d.Summary = Summary{
-		Packages:   c.Summary.Packages,
-		Verified:   c.Summary.Verified,
-		HashOnly:   c.Summary.HashOnly,
-		Failed:     c.Summary.Failed,
-		Error:      c.Summary.Errors,
-		OK:         c.Summary.OK,
-		Violations: c.Summary.Violations,
-		// Not-applicable packages are counted apart, never as errors.
-		NotApplicable: c.Summary.NotApplicable,
+		d.Packages = append(d.Packages, fromPackageFor(p, r.Target != nil))
 	}
 	for _, p := range d.Packages {
-		d.Summary.FilesSkipped += len(p.SkippedFiles)
-		for _, f := range p.Files {
-			switch verify.Bytes(f.Bytes) {
-			case verify.BytesCache:
-				d.Summary.FilesFromCache++
-			case verify.BytesNotDownloaded:
-				d.Summary.FilesNotDownloaded++
-			}
-		}
+		d.Summary.add(p)
 	}
 	return d
 }
@@ -339,6 +353,17 @@ func evidenceOrError(e verify.Evidence) verify.Evidence {
 		return verify.Error
 	}
 	return e
+}
+
+// fromPackageFor is fromPackage in a report for a target (issue #11),
+// where every package says whether it applies there.
+func fromPackageFor(p verify.Package, targeted bool) Package {
+	wp := fromPackage(p)
+	if targeted {
+		applicable := p.NotApplicable == ""
+		wp.Applicable = &applicable
+	}
+	return wp
 }
 
 func fromPackage(p verify.Package) Package {
@@ -387,6 +412,7 @@ func fromFile(f verify.File) File {
 		Bytes:        string(bytesOrNone(f.Bytes)),
 		Downloaded:   f.Bytes == verify.BytesDownloaded,
 		Evidence:     string(evidenceOrError(f.Evidence)),
+		Verification: string(f.Verification),
 		Attestations: make([]Attestation, 0, len(f.Attestations)),
 		Problems:     fromProblems(f.Problems),
 	}

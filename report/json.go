@@ -29,22 +29,27 @@ func normalized(d *Document) *Document {
 	c := *d
 	c.Packages = make([]Package, len(d.Packages))
 	for i, p := range d.Packages {
-		p.Problems = nonNil(p.Problems)
-		files := make([]File, len(p.Files))
-		for j, f := range p.Files {
-			f.Problems = listedProblems(f)
-			atts := make([]Attestation, len(f.Attestations))
-			for k, a := range f.Attestations {
-				a.Problems = nonNil(a.Problems)
-				atts[k] = a
-			}
-			f.Attestations = atts
-			files[j] = f
-		}
-		p.Files = files
-		c.Packages[i] = p
+		c.Packages[i] = normalizedPackage(p)
 	}
 	return &c
+}
+
+// normalizedPackage is one package of normalized.
+func normalizedPackage(p Package) Package {
+	p.Problems = nonNil(p.Problems)
+	files := make([]File, len(p.Files))
+	for j, f := range p.Files {
+		f.Problems = listedProblems(f)
+		atts := make([]Attestation, len(f.Attestations))
+		for k, a := range f.Attestations {
+			a.Problems = nonNil(a.Problems)
+			atts[k] = a
+		}
+		f.Attestations = nonNil(atts)
+		files[j] = f
+	}
+	p.Files = nonNil(files)
+	return p
 }
 
 func nonNil[T any](s []T) []T {

@@ -27,6 +27,7 @@ func TestParseFormat(t *testing.T) {
 		{in: "json", want: report.JSON},
 		{in: "sarif", want: report.SARIF},
 		{in: "markdown", want: report.Markdown},
+		{in: "jsonl", want: report.JSONL},
 		{in: "xml", wantErr: true},
 		{in: "JSON", wantErr: true},
 		{in: "", wantErr: true},
@@ -38,7 +39,7 @@ func TestParseFormat(t *testing.T) {
 				t.Fatalf("ParseFormat(%q) error = %v, want error %v", tt.in, err, tt.wantErr)
 			}
 			if err != nil {
-				if !strings.Contains(err.Error(), "text, json, sarif, markdown") {
+				if !strings.Contains(err.Error(), "text, json, sarif, markdown, jsonl") {
 					t.Errorf("ParseFormat(%q) error %q does not list the formats", tt.in, err)
 				}
 				return
@@ -66,7 +67,7 @@ func TestFormatFlag(t *testing.T) {
 	if f != report.SARIF {
 		t.Errorf("a failed Set changed the value to %q", f)
 	}
-	if diff := cmp.Diff([]string{"text", "json", "sarif", "markdown"}, report.Formats()); diff != "" {
+	if diff := cmp.Diff([]string{"text", "json", "sarif", "markdown", "jsonl"}, report.Formats()); diff != "" {
 		t.Errorf("Formats() mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -303,6 +303,7 @@ func (t *textWriter) detail(d *Document) {
 			t.field(4, "sha256", f.SHA256)
 			t.field(4, "size", plural(int(f.Size), "byte", "bytes"))
 			t.field(4, "bytes", bytesWords(f.Bytes))
+			t.field(4, "signatures", verificationWords(f.Verification))
 			t.field(4, "url", f.URL)
 			for j, a := range f.Attestations {
 				t.attestation(j+1, a)

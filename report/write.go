@@ -17,10 +17,13 @@ const (
 	JSON     Format = "json"
 	SARIF    Format = "sarif"
 	Markdown Format = "markdown"
+	// JSONL is JSON Lines (issue #13): one package object per line, in
+	// input order, then a summary line; written as packages complete.
+	JSONL Format = "jsonl"
 )
 
 // formats lists every Format in the order the help text shows them.
-var formats = []Format{Text, JSON, SARIF, Markdown}
+var formats = []Format{Text, JSON, SARIF, Markdown, JSONL}
 
 // Formats returns the names of every format, for the --format flag's help
 // and error messages.
@@ -89,6 +92,8 @@ func Write(w io.Writer, f Format, d *Document, o Options) error {
 		return writeSARIF(w, d)
 	case Markdown:
 		return writeMarkdown(w, d)
+	case JSONL:
+		return writeJSONL(w, d)
 	}
 	return fmt.Errorf("write report: unknown format %q", string(f))
 }

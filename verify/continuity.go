@@ -201,14 +201,14 @@ func (e *Engine) referencePublishers(ctx context.Context, project, version strin
 	if !f.SHA256.Valid() {
 		return nil, fmt.Errorf("%s: the simple page lists no sha256 digest", f.Filename)
 	}
-	prov, probs := e.fetchProvenance(ctx, project, version, f.Filename)
+	prov, probs := e.fetchProvenance(ctx, project, version, f.Filename, f.SHA256)
 	if len(probs) > 0 {
 		return nil, errors.New(probs[0].Message)
 	}
-	if prov == nil {
+	if prov.none() {
 		return nil, fmt.Errorf("%s: the simple page says it is attested, but the Integrity API has no provenance for it", f.Filename)
 	}
-	fv := e.o.Verifier.VerifyFile(f.Filename, f.SHA256, prov)
+	fv, _ := e.verify(f.Filename, f.SHA256, prov)
 	var pubs []Publisher
 	for _, a := range fv.Attestations {
 		if a.Verified && len(a.Problems) == 0 {

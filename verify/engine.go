@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,12 @@ type Options struct {
 	// file whose writer cannot be had or written is error. Unused with
 	// NoDownload.
 	Keep func(project, version string, f pypi.File) (io.WriteCloser, error)
+	// VerifyCacheDir is the verification cache's directory (issue #13,
+	// vcache.go); "" = none (--no-cache).
+	VerifyCacheDir string
+	// Window bounds the finished packages AuditStream holds while an
+	// earlier one is still being checked (issue #13); 0 = 8 × Concurrency.
+	Window int
 }
 
 // Engine runs the checks of SPEC §4 for many packages concurrently.
@@ -87,8 +94,9 @@ type Engine struct {
 	provenance *semaphore.Weighted
 	// env and tags are Options.Target's marker environment and tag set,
 	// computed once.
-	env  pypi.Environment
-	tags map[pypi.WheelTag]bool
+	env    pypi.Environment
+	tags   map[pypi.WheelTag]bool
+	vcache *vcache // nil: every attestation is verified
 }
 
 // NewEngine returns an engine with o's defaults filled in.
@@ -102,8 +110,14 @@ func NewEngine(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Window <= 0 {
+		o.Window = 8 * o.Concurrency
+	}
 	e := &Engine{o: o, files: semaphore.NewWeighted(int64(o.Concurrency) * 2),
 		provenance: semaphore.NewWeighted(int64(max(1, o.Concurrency/2)))}
+	if o.VerifyCacheDir != "" && o.Verifier != nil {
+		e.vcache = &vcache{dir: o.VerifyCacheDir, root: o.Verifier.tr.digest}
+	}
 	if o.Target != nil {
 		e.env = o.Target.Environment()
 		e.tags = map[pypi.WheelTag]bool{}
@@ -119,8 +133,50 @@ func NewEngine(o Options) *Engine {
 // requirement appears exactly once and in input order, and a cancelled ctx
 // marks unfinished packages as error (SPEC §7, §9).
 func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
-	pkgs := make([]Package, len(reqs))
-	pend := make([]*pending, len(reqs))
+	pkgs := make([]Package, 0, len(reqs))
+	// Every package is kept anyway: no window, so that a slow package
+	// never holds up the start of later ones.
+	r := e.auditStream(ctx, reqs, len(reqs), func(_ int, p Package) { pkgs = append(pkgs, p) })
+	r.Packages = pkgs
+	return r
+}
+
+// AuditStream is Audit for reports too large to hold (issue #13): each
+// package is handed to sink once, in input order, as soon as it and every
+// package before it are done, and is not kept. The returned report has the
+// summary, the interruption and no Packages. sink is called from one
+// goroutine at a time. At most a reorder window of packages
+// (Window) is held while an earlier one is still being checked, so memory
+// stays flat in the number of packages.
+//
+// With a dependency closure (ClosureEnv) each package is judged against
+// all the others, so none is decided, and none handed on, before every
+// one is checked: the packages are then collected as Audit does.
+func (e *Engine) AuditStream(ctx context.Context, reqs []pypi.Requirement, sink func(i int, p Package)) *Report {
+	if e.o.ClosureEnv != nil {
+		r := e.Audit(ctx, reqs)
+		for i, p := range r.Packages {
+			sink(i, p)
+		}
+		r.Packages = nil
+		return r
+	}
+	return e.auditStream(ctx, reqs, e.o.Window, sink)
+}
+
+func (e *Engine) auditStream(ctx context.Context, reqs []pypi.Requirement, window int, sink func(i int, p Package)) *Report {
+	r := e.newReport()
+	out := newOrderer(len(reqs), window, r, !e.o.NoDownload, sink)
+	// With a closure, packages wait here for their decisions (AuditStream
+	// never streams then, so the window holds every package).
+	closure := e.o.ClosureEnv != nil
+	var (
+		cpkgs []Package
+		cpend []*pending
+	)
+	if closure {
+		cpkgs, cpend = make([]Package, len(reqs)), make([]*pending, len(reqs))
+	}
 	var (
 		mu   sync.Mutex
 		done int
@@ -138,38 +194,44 @@ func (e *Engine) Audit(ctx context.Context, reqs []pypi.Requirement) *Report {
 	// while other packages wait on their metadata round trip.
 	var g errgroup.Group
 	g.SetLimit(e.o.Concurrency * 4)
-	for i, r := range reqs {
-		if ctx.Err() != nil {
+	started := 0
+	for i, req := range reqs {
+		if out.wait(ctx) != nil {
 			break // the sweep below reports the rest
 		}
+		started++
 		g.Go(func() error {
-			pkgs[i], pend[i] = e.auditOne(ctx, r)
-			if ctx.Err() != nil && cutShort(pkgs[i]) {
-				pkgs[i], pend[i] = e.unfinished(reqs[i], ctx.Err()), nil
-			}
-			if pend[i] == nil || e.o.ClosureEnv == nil {
-				e.settle(&pkgs[i], pend[i], nil)
-				pend[i] = nil
+			p, pd := e.auditOne(ctx, req)
+			if ctx.Err() != nil && cutShort(p) {
+				p, pd = e.unfinished(req, ctx.Err()), nil
 			}
 			finish()
+			if closure {
+				cpkgs[i], cpend[i] = p, pd
+				return nil
+			}
+			e.settle(&p, pd, nil)
+			out.put(i, p)
 			return nil // one package's failure never cancels another's work
 		})
 	}
 	_ = g.Wait()
-	for i := range pkgs {
-		if pkgs[i].Evidence == "" {
-			pkgs[i], pend[i] = e.unfinished(reqs[i], ctx.Err()), nil
+	for i := started; i < len(reqs); i++ {
+		if !closure {
+			out.put(i, e.unfinished(reqs[i], ctx.Err()))
+			continue
+		}
+		cpkgs[i] = e.unfinished(reqs[i], ctx.Err())
+	}
+	if closure {
+		closures := e.closures(reqs, cpkgs, cpend)
+		for i := range cpkgs {
+			e.settle(&cpkgs[i], cpend[i], closures[i])
+			out.put(i, cpkgs[i])
 		}
 	}
-	if e.o.ClosureEnv != nil {
-		closures := e.closures(reqs, pkgs, pend)
-		for i := range pkgs {
-			if pend[i] != nil {
-				e.settle(&pkgs[i], pend[i], closures[i])
-			}
-		}
-	}
-	return e.newReport(ctx, pkgs)
+	e.finishReport(ctx, r)
+	return r
 }
 
 // pending is what a package's policy decision waits for: the facts
@@ -194,27 +256,77 @@ func (e *Engine) settle(p *Package, pd *pending, c *policy.Closure) {
 	e.decide(p, pd.yanked, pd.pinned, pd.locked, c, pd.now)
 }
 
-func (e *Engine) newReport(ctx context.Context, pkgs []Package) *Report {
-	r := &Report{Policy: e.o.Policy.Source, Packages: pkgs, Target: e.o.Target}
-	if !e.o.NoDownload {
-		for _, p := range pkgs {
-			for _, f := range p.Files {
-				r.DownloadSize += f.Size
-			}
-		}
+// orderer hands packages that finish in any order to a sink in input
+// order, holding at most window of them (issue #13's bounded reorder
+// window): wait blocks the start of a package until the one window places
+// before it has been handed on.
+type orderer struct {
+	mu     sync.Mutex
+	next   int
+	taken  int // slots taken by wait: packages started
+	held   map[int]Package
+	slots  *semaphore.Weighted
+	report *Report
+	sizes  bool // count the files' declared sizes into report.DownloadSize
+	sink   func(int, Package)
+}
+
+func newOrderer(n, window int, r *Report, sizes bool, sink func(int, Package)) *orderer {
+	return &orderer{held: map[int]Package{}, slots: semaphore.NewWeighted(int64(max(1, min(n, window)))), report: r, sizes: sizes, sink: sink}
+}
+
+// wait takes a slot of the window for the next package to start.
+func (o *orderer) wait(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
+	if err := o.slots.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.taken++
+	o.mu.Unlock()
+	return nil
+}
+
+// put records package i and hands on every package now in order.
+func (o *orderer) put(i int, p Package) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held[i] = p
+	for {
+		q, ok := o.held[o.next]
+		if !ok {
+			return
+		}
+		delete(o.held, o.next)
+		o.report.add(q, o.sizes)
+		o.sink(o.next, q)
+		if o.next < o.taken { // the sweep's packages never took a slot
+			o.slots.Release(1)
+		}
+		o.next++
+	}
+}
+
+// Header is the report before any package is checked: the index and the
+// policy, which a streamed report writes first.
+func (e *Engine) Header() *Report { return e.newReport() }
+
+// newReport starts a report: the index and the policy, no packages yet.
+func (e *Engine) newReport() *Report {
+	r := &Report{Policy: e.o.Policy.Source, Target: e.o.Target}
 	if c, ok := e.o.Index.(interface{ BaseURL() string }); ok {
 		r.IndexURL = c.BaseURL()
 	}
-	if r.Interrupted = ctx.Err() != nil; r.Interrupted {
-		for _, p := range pkgs {
-			if cutShort(p) {
-				r.Unfinished++
-			}
-		}
-	}
-	r.Summarize()
 	return r
+}
+
+// finishReport marks r interrupted when ctx was cancelled.
+func (e *Engine) finishReport(ctx context.Context, r *Report) {
+	if r.Interrupted = ctx.Err() != nil; !r.Interrupted {
+		r.Unfinished = 0
+	}
 }
 
 // newPackage starts the result for requirement r.
@@ -609,11 +721,11 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		return out, false
 	}
 	var (
-		prov      *Provenance
+		prov      fetchedProvenance
 		provProbs []Problem
 		wg        sync.WaitGroup
 	)
-	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename) })
+	wg.Go(func() { prov, provProbs = e.fetchProvenance(ctx, project, version, f.Filename, out.SHA256) })
 	if !e.o.NoDownload || tee != nil {
 		var (
 			ev    Evidence
@@ -630,7 +742,8 @@ func (e *Engine) checkFile(ctx context.Context, project, version string, f pypi.
 		out.Problems = append(out.Problems, provProbs...)
 		return out, ok
 	}
-	fv := e.o.Verifier.VerifyFile(f.Filename, out.SHA256, prov)
+	fv, how := e.verify(f.Filename, out.SHA256, prov)
+	out.Verification = how
 	out.Evidence = Worst(out.Evidence, fv.Evidence)
 	out.Attestations = fv.Attestations
 	out.Problems = append(out.Problems, fv.Problems...)
@@ -799,7 +912,13 @@ func (e *Engine) Verify(ctx context.Context, files []LocalFile) *Report {
 		})
 	}
 	_ = g.Wait()
-	return e.newReport(ctx, pkgs)
+	r := e.newReport()
+	for _, p := range pkgs {
+		r.add(p, false)
+	}
+	r.Packages = pkgs
+	e.finishReport(ctx, r)
+	return r
 }
 
 func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
@@ -838,13 +957,14 @@ func (e *Engine) verifyLocal(ctx context.Context, lf LocalFile) Package {
 	default:
 		f.Bytes = BytesLocal
 		yanked = e.checkLocalAgainstIndex(ctx, &p, &f)
-		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name)
+		prov, probs := e.fetchProvenance(ctx, p.Name, p.Version, name, f.SHA256)
 		if probs != nil {
 			f.Evidence = Worst(f.Evidence, Error)
 			f.Problems = append(f.Problems, probs...)
 			break
 		}
-		fv := e.o.Verifier.VerifyFile(name, f.SHA256, prov)
+		var fv FileVerification
+		fv, f.Verification = e.verify(name, f.SHA256, prov)
 		f.Evidence = Worst(f.Evidence, fv.Evidence)
 		f.Attestations = fv.Attestations
 		f.Problems = append(f.Problems, fv.Problems...)
@@ -895,25 +1015,46 @@ func (e *Engine) checkLocalAgainstIndex(ctx context.Context, p *Package, f *File
 	return rel.Yanked
 }
 
-// fetchProvenance gets and decodes a file's provenance from the Integrity
-// API. No provenance published is (nil, nil); anything else that goes
-// wrong is a problem, never "no attestation" (SPEC §4.3).
-func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string) (*Provenance, []Problem) {
+// fetchedProvenance is a file's provenance as fetched: decoded, or the
+// verification cache's result for its bytes; neither when none is
+// published.
+type fetchedProvenance struct {
+	doc    *Provenance
+	digest [32]byte          // sha256 of the document's bytes
+	cached *FileVerification // the result an earlier run stored for these bytes
+}
+
+// none reports whether no provenance is published.
+func (p fetchedProvenance) none() bool { return p.doc == nil && p.cached == nil }
+
+// fetchProvenance gets a file's provenance from the Integrity API and
+// decodes it, unless the verification cache already holds the result for
+// these very bytes, this file (sha256hex) and trusted root: those bytes
+// decoded and verified before, so neither is done again. No provenance
+// published is none(); anything else that goes wrong is a problem, never
+// "no attestation" (SPEC §4.3).
+func (e *Engine) fetchProvenance(ctx context.Context, project, version, filename string, sha256hex pypi.SHA256) (fetchedProvenance, []Problem) {
 	if err := e.provenance.Acquire(ctx, 1); err != nil {
-		return nil, []Problem{indexProblem(filename+": provenance", err)}
+		return fetchedProvenance{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
 	defer e.provenance.Release(1)
 	data, err := e.o.Index.Provenance(ctx, project, version, filename)
 	switch {
 	case errors.Is(err, pypi.ErrNoProvenance):
-		return nil, nil
+		return fetchedProvenance{}, nil
 	case err != nil:
-		return nil, []Problem{indexProblem(filename+": provenance", err)}
+		return fetchedProvenance{}, []Problem{indexProblem(filename+": provenance", err)}
 	}
-	prov, err := DecodeProvenance(filename+" provenance", data)
-	if err != nil {
-		return nil, []Problem{{Kind: IndexError,
+	out := fetchedProvenance{digest: sha256.Sum256(data)}
+	if c := e.vcache; c != nil {
+		if fv, ok := c.load(c.key(filename, sha256hex, out.digest)); ok {
+			out.cached = &fv
+			return out, nil
+		}
+	}
+	if out.doc, err = DecodeProvenance(filename+" provenance", data); err != nil {
+		return fetchedProvenance{}, []Problem{{Kind: IndexError,
 			Message: fmt.Sprintf("%s: the index served provenance that cannot be read: %v", filename, err)}}
 	}
-	return prov, nil
+	return out, nil
 }

@@ -169,7 +169,10 @@ type File struct {
 	RequiresPython string
 	Bytes          Bytes // where the hashed bytes came from; BytesNotDownloaded when none were hashed
 	Evidence       Evidence
-	Attestations   []Attestation
+	// Verification is VerificationCached when the attestations' result
+	// came from the verification cache, not from sigstore-go this run.
+	Verification Verification
+	Attestations []Attestation
 	// Problems concern the file itself; each attestation's problems are on
 	// the attestation only (stored once, STYLE §8). AllProblems lists both.
 	Problems []Problem
@@ -253,26 +256,45 @@ type Report struct {
 
 // Summarize recomputes r.Summary from r.Packages.
 func (r *Report) Summarize() {
-	s := Summary{Packages: len(r.Packages)}
+	r.Summary = Summary{}
 	for _, p := range r.Packages {
-		switch p.Evidence {
-		case Verified:
-			s.Verified++
-		case HashOnly:
-			s.HashOnly++
-		case Failed:
-			s.Failed++
-		case NotApplicable:
-			s.NotApplicable++
-		default:
-			s.Errors++
-		}
-		if p.OK {
-			s.OK++
-		}
-		if p.Violation {
-			s.Violations++
+		r.Summary.add(p)
+	}
+}
+
+// add counts p into r's summary, its files' declared sizes into
+// DownloadSize, and p among the unfinished packages when cancellation cut
+// it short (streamed reports keep no Packages).
+func (r *Report) add(p Package, downloads bool) {
+	r.Summary.add(p)
+	if cutShort(p) {
+		r.Unfinished++
+	}
+	if downloads {
+		for _, f := range p.Files {
+			r.DownloadSize += f.Size
 		}
 	}
-	r.Summary = s
+}
+
+func (s *Summary) add(p Package) {
+	s.Packages++
+	switch p.Evidence {
+	case Verified:
+		s.Verified++
+	case HashOnly:
+		s.HashOnly++
+	case Failed:
+		s.Failed++
+	case NotApplicable:
+		s.NotApplicable++
+	default:
+		s.Errors++
+	}
+	if p.OK {
+		s.OK++
+	}
+	if p.Violation {
+		s.Violations++
+	}
 }

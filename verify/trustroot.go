@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -14,7 +15,8 @@ import (
 // against (SPEC §4.4): the Fulcio CAs, Rekor logs, CT logs and timestamp
 // authorities of one Sigstore instance.
 type TrustedRoot struct {
-	tr *root.TrustedRoot
+	tr     *root.TrustedRoot
+	digest [32]byte // sha256 of its JSON: a verification cache key part
 }
 
 // LoadTrustedRoot parses a Sigstore trusted_root.json named name (the name
@@ -29,7 +31,7 @@ func LoadTrustedRoot(name string, data []byte) (*TrustedRoot, error) {
 		// untrusted; say so once, at load time, rather than per file.
 		return nil, fmt.Errorf("%s: not a Sigstore trusted root: it names no Rekor log or no Fulcio CA", name)
 	}
-	return &TrustedRoot{tr: tr}, nil
+	return &TrustedRoot{tr: tr, digest: sha256.Sum256(data)}, nil
 }
 
 // trustedRootTarget is the TUF target that holds the trusted root.

@@ -410,13 +410,17 @@ func (a *app) loadDeps(ctx context.Context, withPolicy bool) (*deps, error) {
 
 // engineOptions fills the options every engine shares.
 func (a *app) engineOptions(d *deps, idx verify.Index) verify.Options {
-	return verify.Options{
+	o := verify.Options{
 		Index:       idx,
 		Verifier:    d.verifier,
 		Policy:      d.policy,
 		Concurrency: a.concurrency,
 		OnProgress:  a.progress(),
 	}
+	if !a.noCache {
+		o.VerifyCacheDir = filepath.Join(a.cacheDir, "verify")
+	}
+	return o
 }
 
 // progress returns a progress callback that draws packages done / total on
@@ -446,12 +450,38 @@ func (a *app) progress() func(done, total int) {
 	}
 }
 
+// audit runs eng over reqs and writes the report: for json and jsonl
+// package by package as they complete, holding none (issue #13); the
+// other formats need the whole report and get it.
+func (a *app) audit(ctx context.Context, eng *verify.Engine, reqs []pypi.Requirement, detail bool) (*verify.Report, error) {
+	if !report.Streams(a.format.f) {
+		rep := eng.Audit(ctx, reqs)
+		return rep, a.render(rep, detail)
+	}
+	st, err := report.NewStream(a.reportWriter(), a.format.f, report.FromVerify(eng.Header(), report.Meta{ToolVersion: version}))
+	if err != nil {
+		return nil, err
+	}
+	rep := eng.AuditStream(ctx, reqs, func(_ int, p verify.Package) { st.Package(p) })
+	a.clearProgress()
+	if err := st.Close(rep); err != nil {
+		return rep, fmt.Errorf("writing the report: %w", err)
+	}
+	return rep, a.finishOutput()
+}
+
+// reportWriter is where the report goes: -o FILE's temporary file, else
+// stdout.
+func (a *app) reportWriter() io.Writer {
+	if a.out != nil {
+		return a.out
+	}
+	return a.stdout
+}
+
 // render writes the report in the chosen format to stdout or -o FILE.
 func (a *app) render(rep *verify.Report, detail bool) error {
-	w := a.stdout
-	if a.out != nil {
-		w = a.out
-	}
+	w := a.reportWriter()
 	a.clearProgress()
 	tty := a.out == nil && a.isTerminal(a.stdout)
 	o := report.Options{
@@ -465,10 +495,15 @@ func (a *app) render(rep *verify.Report, detail bool) error {
 		}
 		o.Width = width(a.stdout) // long publishers are elided to keep POLICY on the line
 	}
-	toFile := a.out != nil
 	if err := report.Write(w, a.format.f, report.FromVerify(rep, report.Meta{ToolVersion: version}), o); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
+	return a.finishOutput()
+}
+
+// finishOutput moves a complete report into -o FILE and says so.
+func (a *app) finishOutput() error {
+	toFile := a.out != nil
 	if err := a.commitOutput(); err != nil {
 		return err
 	}

@@ -53,9 +53,9 @@ func newAuditCmd(a *app) *cobra.Command {
 			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
 			withClosure(&o, target)
-			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
+			rep, err := a.audit(cmd.Context(), verify.NewEngine(o), reqs, false)
 			a.noteLargeDownload(rep)
-			if err := a.render(rep, false); err != nil {
+			if err != nil {
 				return err
 			}
 			return exitFor(rep)

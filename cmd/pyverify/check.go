@@ -40,10 +40,10 @@ func newCheckCmd(a *app) *cobra.Command {
 			o := a.engineOptions(d, c)
 			o.NoDownload = noDownload
 			o.Target = target
-			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
-			a.noteLargeDownload(rep)
 			// A lookup explains each package in full.
-			if err := a.render(rep, true); err != nil {
+			rep, err := a.audit(cmd.Context(), verify.NewEngine(o), reqs, true)
+			a.noteLargeDownload(rep)
+			if err != nil {
 				return err
 			}
 			return exitFor(rep)

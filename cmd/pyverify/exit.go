@@ -27,7 +27,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 func exitFor(r *verify.Report) error {
 	switch {
 	case r.Interrupted:
-		return &interruptError{total: len(r.Packages), unfinished: r.Unfinished}
+		return &interruptError{total: r.Summary.Packages, unfinished: r.Unfinished}
 	case r.Summary.Violations > 0:
 		return &exitError{exitViolation}
 	// A requirement not applicable to the target (issue #11) was not

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -132,5 +133,55 @@ func TestInterrupt(t *testing.T) {
 				t.Errorf("packages (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestInterruptJSONL: an interrupted jsonl report still has every package
+// on a line of its own, once, in input order, and ends with the summary
+// line saying it was interrupted (issue #13).
+func TestInterruptJSONL(t *testing.T) {
+	srv, root := testIndex(t, pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"fast": {"1.0": {{Filename: "fast-1.0-py3-none-any.whl", Content: []byte("fast")}}},
+		"slow": {"1.0": {{Filename: "slow-1.0-py3-none-any.whl", Content: []byte("slow")}}},
+		"late": {"1.0": {{Filename: "late-1.0-py3-none-any.whl", Content: []byte("late")}}},
+	}})
+	srv.Fault("/pypi/slow/1.0/json", pypitest.Fault{Latency: time.Hour})
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var stdout bytes.Buffer
+	stderr := &cancelOn{done: "checked 2/3", cancel: func() { cancel(interrupted{os.Interrupt}) }}
+	a := &app{
+		stdout: &stdout, stderr: stderr,
+		getenv: func(k string) string {
+			if k == "PYVERIFY_INDEX_URL" {
+				return srv.URL()
+			}
+			return ""
+		},
+		isTerminal: func(w io.Writer) bool { return w == stderr },
+	}
+	code := runApp(ctx, a, []string{"audit", "--no-cache", "--trusted-root", root, "--format", "jsonl", "fast==1.0", "slow==1.0", "late==1.0"})
+	if code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
+		var line struct {
+			Name, Evidence string
+			Interrupted    bool
+			Summary        *struct{ Packages, Error int }
+		}
+		if err := json.Unmarshal([]byte(l), &line); err != nil {
+			t.Fatalf("%v: %q", err, l)
+		}
+		if line.Summary != nil {
+			got = append(got, fmt.Sprintf("summary interrupted=%v packages=%d error=%d", line.Interrupted, line.Summary.Packages, line.Summary.Error))
+			continue
+		}
+		got = append(got, line.Name+" "+line.Evidence)
+	}
+	want := []string{"fast hash-only", "slow error", "late hash-only", "summary interrupted=true packages=3 error=1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("jsonl lines (-want +got):\n%s", diff)
 	}
 }

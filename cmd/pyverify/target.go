@@ -77,7 +77,7 @@ func (a *app) noteLargeDownload(rep *verify.Report) {
 
 // largeDownloadNotice is the notice's text, "" when none is due.
 func largeDownloadNotice(rep *verify.Report) string {
-	if rep.Target != nil || rep.DownloadSize <= largeDownload {
+	if rep == nil || rep.Target != nil || rep.DownloadSize <= largeDownload {
 		return ""
 	}
 	return fmt.Sprintf("pyverify: notice: this audit downloaded every file of every release, %.1f GiB; "+
