@@ -53,13 +53,18 @@ const (
 // history is what the project's earlier releases say, before the audited
 // release's own files are known.
 type history struct {
-	project    string
-	ref        string            // reference release; "" = first
-	pending    []pypi.SimpleFile // reference files not read yet (see confirm)
-	failures   []string          // why reference files could not be read
-	refKinds   []pypi.DistKind   // distribution types the reference attested
-	publishers []Publisher       // who attested the reference
-	why        string            // non-empty: unknown, and why
+	project  string
+	ref      string            // reference release; "" = first
+	pending  []pypi.SimpleFile // reference files not read yet (see confirm)
+	failures []string          // why reference files could not be read
+	refKinds []pypi.DistKind   // distribution types the reference attested
+	// attested are the audited release's files the simple page says are
+	// attested: a target's skipped files are not checked (issue #11), yet
+	// tell a release with nothing attested from one whose attested files
+	// the target does not install.
+	attested   []string
+	publishers []Publisher // who attested the reference
+	why        string      // non-empty: unknown, and why
 }
 
 // maxReferenceFiles is how many of the reference release's files have
@@ -84,13 +89,17 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 		kinds []pypi.DistKind
 	}
 	var (
-		ref   *release
-		known bool
+		ref      *release
+		known    bool
+		attested []string
 	)
 	byVersion := map[string]*release{}
 	for _, f := range sp.Files {
 		known = known || f.ProvenanceKnown
 		d, err := pypi.ParseDistFilename(f.Filename)
+		if err == nil && d.Name == pypi.NormalizeName(project) && d.Version.Equal(want) && f.Provenance != "" {
+			attested = append(attested, f.Filename)
+		}
 		if err != nil || d.Name != pypi.NormalizeName(project) || d.Version.Compare(want) >= 0 {
 			continue // not a distribution of an earlier release of this project
 		}
@@ -124,7 +133,7 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 			break
 		}
 	}
-	h := history{project: project, ref: spelled, refKinds: ref.kinds}
+	h := history{project: project, ref: spelled, refKinds: ref.kinds, attested: attested}
 	// Of each type, the file uploaded first: files can be added to a
 	// release later, and one added by someone else must not become the
 	// reference (PEP 700 upload-time; page order when a time is missing).
@@ -238,8 +247,9 @@ func samePublisher(a, b Publisher) bool {
 
 // continuity compares the audited release's checked files with the
 // history. Inconsistency within the release takes precedence over the
-// comparison with the reference.
-func continuity(project, version string, h history, files []File) *Continuity {
+// comparison with the reference. skipped are the files a target did not
+// check.
+func continuity(project, version string, h history, files []File, skipped []SkippedFile) *Continuity {
 	c := &Continuity{ComparedWith: h.ref, PreviousPublishers: h.publishers}
 	type signed struct {
 		file string
@@ -279,6 +289,9 @@ func continuity(project, version string, h history, files []File) *Continuity {
 		return c
 	}
 	before := publisherList(h.publishers)
+	// Something in the release is attested: a checked file, or one the
+	// target skipped that the simple page says is.
+	attested := len(seen) > 0 || slices.ContainsFunc(skipped, func(s SkippedFile) bool { return slices.Contains(h.attested, s.Filename) })
 	for _, f := range files {
 		// A file of a type the reference attested has lost its
 		// attestation; when nothing in the release is attested, every
@@ -286,7 +299,7 @@ func continuity(project, version string, h history, files []File) *Continuity {
 		// project never attested). Attestations of unknown predicate types
 		// are no evidence of a publisher (SPEC §4.4), so they do not count.
 		d, err := pypi.ParseDistFilename(f.Filename)
-		if f.Evidence != HashOnly || len(seen) > 0 && (err != nil || !slices.Contains(h.refKinds, d.Kind)) {
+		if f.Evidence != HashOnly || attested && (err != nil || !slices.Contains(h.refKinds, d.Kind)) {
 			continue
 		}
 		what := "has no attestation"
