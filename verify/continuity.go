@@ -53,18 +53,19 @@ const (
 // history is what the project's earlier releases say, before the audited
 // release's own files are known.
 type history struct {
-	project  string
-	ref      string            // reference release; "" = first
-	pending  []pypi.SimpleFile // reference files not read yet (see confirm)
-	failures []string          // why reference files could not be read
-	refKinds []pypi.DistKind   // distribution types the reference attested
+	project    string
+	ref        string            // reference release; "" = first
+	pending    []pypi.SimpleFile // reference files not read yet (see confirm)
+	failures   []string          // why reference files could not be read
+	refKinds   []pypi.DistKind   // distribution types the reference attested
+	publishers []Publisher       // who attested the reference
+	why        string            // non-empty: unknown, and why
+
 	// attested are the audited release's files the simple page says are
 	// attested: a target's skipped files are not checked (issue #11), yet
 	// tell a release with nothing attested from one whose attested files
 	// the target does not install.
-	attested   []string
-	publishers []Publisher // who attested the reference
-	why        string      // non-empty: unknown, and why
+	attested []string
 }
 
 // maxReferenceFiles is how many of the reference release's files have
