@@ -62,9 +62,9 @@ type history struct {
 	why        string            // non-empty: unknown, and why
 
 	// attested are the audited release's files the simple page says are
-	// attested: a target's skipped files are not checked (issue #11), yet
-	// tell a release with nothing attested from one whose attested files
-	// the target does not install.
+	// attested. Files left unchecked (a target's skipped ones, issue #11;
+	// those --hash or an installed wheel leave out) still tell a release
+	// with nothing attested from one whose attested files were not read.
 	attested []string
 }
 
@@ -248,9 +248,8 @@ func samePublisher(a, b Publisher) bool {
 
 // continuity compares the audited release's checked files with the
 // history. Inconsistency within the release takes precedence over the
-// comparison with the reference. skipped are the files a target did not
-// check.
-func continuity(project, version string, h history, files []File, skipped []SkippedFile) *Continuity {
+// comparison with the reference.
+func continuity(project, version string, h history, files []File) *Continuity {
 	c := &Continuity{ComparedWith: h.ref, PreviousPublishers: h.publishers}
 	type signed struct {
 		file string
@@ -290,9 +289,11 @@ func continuity(project, version string, h history, files []File, skipped []Skip
 		return c
 	}
 	before := publisherList(h.publishers)
-	// Something in the release is attested: a checked file, or one the
-	// target skipped that the simple page says is.
-	attested := len(seen) > 0 || slices.ContainsFunc(skipped, func(s SkippedFile) bool { return slices.Contains(h.attested, s.Filename) })
+	// Something in the release is attested: a checked file, or one left
+	// unchecked that the simple page says is.
+	attested := len(seen) > 0 || slices.ContainsFunc(h.attested, func(name string) bool {
+		return !slices.ContainsFunc(files, func(f File) bool { return f.Filename == name })
+	})
 	for _, f := range files {
 		// A file of a type the reference attested has lost its
 		// attestation; when nothing in the release is attested, every

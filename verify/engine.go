@@ -521,9 +521,9 @@ func (e *Engine) auditOne(ctx context.Context, r pypi.Requirement) (Package, *pe
 	_ = g.Wait()
 	histWG.Wait()
 	if histRun {
-		p.Continuity = continuity(r.Name, p.Version, hist, p.Files, p.SkippedFiles)
+		p.Continuity = continuity(r.Name, p.Version, hist, p.Files)
 		if p.Continuity.Status == policy.Changed && e.confirm(ctx, &hist) {
-			p.Continuity = continuity(r.Name, p.Version, hist, p.Files, p.SkippedFiles)
+			p.Continuity = continuity(r.Name, p.Version, hist, p.Files)
 		}
 	}
 

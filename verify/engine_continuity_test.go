@@ -284,3 +284,25 @@ func TestAuditContinuityTarget(t *testing.T) {
 		t.Errorf("continuity with a target (-want +got):\n%s", diff)
 	}
 }
+
+// TestAuditContinuityHashPinned: the same holds for any file left
+// unchecked, not only a target's: a requirement whose --hash pins only the
+// wheel (and audit --path, which checks only the installed wheel) reads a
+// release whose sdist alone is attested as it is, not as regressed.
+func TestAuditContinuityHashPinned(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, contModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+	rep := eng.Audit(t.Context(), engRequirements(t,
+		"partial==1.1 --hash=sha256:"+engSHA256(t, engWheel("partial", "1.1")),
+		"wheelonly==1.1 --hash=sha256:"+engSHA256(t, engWheel("wheelonly", "1.1"))))
+	acme := func(p string) []string { return []string{"acme/" + p} }
+	want := []contOut{
+		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
+		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true,
+			Kinds: []verify.ProblemKind{verify.ProvenanceRegressed}, Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
+	}
+	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
+		t.Errorf("continuity with hash pins (-want +got):\n%s", diff)
+	}
+}
