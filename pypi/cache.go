@@ -145,18 +145,15 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("GET %s: %w", u, err)
 		}
-		ent := c.cache.readMeta(u, limit)
+		ent, err := c.cache.readMeta(ctx, u, limit)
 		switch {
+		case err != nil:
+			return fmt.Errorf("GET %s: %w", u, err)
 		case ent == nil:
 			return c.notCached(u)
 		case ent.Status == 404:
 			c.logf("cache hit %s", u)
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
-		}
-		if len(ent.body) > largeDocThreshold {
-			if err := ticketFrom(ctx).hold(ctx); err != nil {
-				return fmt.Errorf("GET %s: %w", u, err)
-			}
 		}
 		if err := use(ent.body); err != nil {
 			c.logf("cache: removing unusable entry for %s: %v", u, err)
@@ -166,13 +163,9 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 		c.logf("cache hit %s", u)
 		return nil
 	}
-	ent := c.cache.readMeta(u, limit)
-	if ent != nil && len(ent.body) > largeDocThreshold {
-		// A large cached copy is used, or revalidated and used, holding a
-		// ticket as a large response would be (largedoc.go).
-		if err := ticketFrom(ctx).hold(ctx); err != nil {
-			return fmt.Errorf("GET %s: %w", u, err)
-		}
+	ent, err := c.cache.readMeta(ctx, u, limit)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", u, err)
 	}
 	if ent != nil && ent.fresh(c.now()) {
 		left := ent.Date.Add(ent.MaxAge).Sub(c.now()).Round(time.Second)
@@ -245,21 +238,29 @@ type metaEntry struct {
 
 // readMeta returns the stored answer for rawURL, or nil when there is none
 // or it cannot be read; a malformed entry, or one of another format
-// version, is removed.
-func (k *cache) readMeta(rawURL string, limit int64) *metaEntry {
+// version, is removed. A large entry is read, used or revalidated and used
+// holding ctx's ticket, as a large response would be (largedoc.go): it is
+// taken before the read, so that callers waiting for one hold no copy;
+// the error is the wait's.
+func (k *cache) readMeta(ctx context.Context, rawURL string, limit int64) (*metaEntry, error) {
 	if k == nil {
-		return nil
+		return nil, nil
 	}
 	p := k.metaPath(rawURL)
-	f, _, st := k.openEntry(p)
+	f, fi, st := k.openEntry(p)
 	if st != entryHit {
-		return nil
+		return nil, nil
 	}
 	defer f.Close()
+	if fi.Size() > largeDocThreshold {
+		if err := ticketFrom(ctx).hold(ctx); err != nil {
+			return nil, err
+		}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+int64(len(metaMagic))+maxMetaHeader+1))
 	if err != nil {
 		k.logf("cache: reading the entry for %s: %v", rawURL, err)
-		return nil
+		return nil, nil
 	}
 	rest, ok := bytes.CutPrefix(data, []byte(metaMagic))
 	var e metaEntry
@@ -273,9 +274,9 @@ func (k *cache) readMeta(rawURL string, limit int64) *metaEntry {
 		k.logf("cache: removing malformed or older-format entry %s for %s", p, rawURL)
 		f.Close()
 		k.remove(p)
-		return nil
+		return nil, nil
 	}
-	return &e
+	return &e, nil
 }
 
 // writeMeta stores an answer for rawURL; failures are only logged.

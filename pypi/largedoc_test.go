@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 )
@@ -107,3 +109,42 @@ func TestSimpleWaitsForLargeDocTicket(t *testing.T) {
 		t.Errorf("the index saw %d requests, want 2 (abandoned, then fetched with a ticket)", n)
 	}
 }
+
+// TestLargeCachedEntryWaitsForTicket: a large cached document is read
+// only with a ticket, as a large response is. Reading it first and then
+// waiting had every package in flight hold its 16 MiB copy at once, the
+// very memory the ticket exists to bound. With no ticket to be had
+// (every one taken, the caller gone), the entry is never read.
+func TestLargeCachedEntryWaitsForTicket(t *testing.T) {
+	c, err := NewClient(Options{BaseURL: "https://index.example", CacheDir: t.TempDir(),
+		HTTPClient: &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			t.Errorf("sent GET %s: the cached copy was to be used", r.URL)
+			return nil, errors.New("no network in this test")
+		})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := c.projectURL("big", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 8 << 20
+	c.cache.writeMeta(key, 200, bytes.Repeat([]byte("x"), size), docMeta{Date: c.now(), MaxAge: time.Hour})
+	c.large.Acquire(t.Context(), maxLargeDocs) // every ticket taken
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = c.Release(ctx, "big", "1.0")
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Release: err %v, want context.Canceled", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > size/2 {
+		t.Errorf("Release allocated %d bytes waiting for a ticket: the %d-byte entry was read without one", n, size)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

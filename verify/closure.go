@@ -216,7 +216,10 @@ func inputsOf(reqs []pypi.Requirement) string {
 	var names []string
 	for _, r := range reqs {
 		n := r.File
-		if n == "" {
+		switch {
+		case r.Installed != nil:
+			n = r.Installed.Location // --path DIR, not each RECORD in it
+		case n == "":
 			n = "the command line"
 		}
 		if !slices.Contains(names, n) {

@@ -60,6 +60,12 @@ type history struct {
 	refKinds   []pypi.DistKind   // distribution types the reference attested
 	publishers []Publisher       // who attested the reference
 	why        string            // non-empty: unknown, and why
+
+	// attested are the audited release's files the simple page says are
+	// attested. Files left unchecked (a target's skipped ones, issue #11;
+	// those --hash or an installed wheel leave out) still tell a release
+	// with nothing attested from one whose attested files were not read.
+	attested []string
 }
 
 // maxReferenceFiles is how many of the reference release's files have
@@ -84,13 +90,17 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 		kinds []pypi.DistKind
 	}
 	var (
-		ref   *release
-		known bool
+		ref      *release
+		known    bool
+		attested []string
 	)
 	byVersion := map[string]*release{}
 	for _, f := range sp.Files {
 		known = known || f.ProvenanceKnown
 		d, err := pypi.ParseDistFilename(f.Filename)
+		if err == nil && d.Name == pypi.NormalizeName(project) && d.Version.Equal(want) && f.Provenance != "" {
+			attested = append(attested, f.Filename)
+		}
 		if err != nil || d.Name != pypi.NormalizeName(project) || d.Version.Compare(want) >= 0 {
 			continue // not a distribution of an earlier release of this project
 		}
@@ -124,7 +134,7 @@ func (e *Engine) history(ctx context.Context, project, version string) history {
 			break
 		}
 	}
-	h := history{project: project, ref: spelled, refKinds: ref.kinds}
+	h := history{project: project, ref: spelled, refKinds: ref.kinds, attested: attested}
 	// Of each type, the file uploaded first: files can be added to a
 	// release later, and one added by someone else must not become the
 	// reference (PEP 700 upload-time; page order when a time is missing).
@@ -279,6 +289,11 @@ func continuity(project, version string, h history, files []File) *Continuity {
 		return c
 	}
 	before := publisherList(h.publishers)
+	// Something in the release is attested: a checked file, or one left
+	// unchecked that the simple page says is.
+	attested := len(seen) > 0 || slices.ContainsFunc(h.attested, func(name string) bool {
+		return !slices.ContainsFunc(files, func(f File) bool { return f.Filename == name })
+	})
 	for _, f := range files {
 		// A file of a type the reference attested has lost its
 		// attestation; when nothing in the release is attested, every
@@ -286,7 +301,7 @@ func continuity(project, version string, h history, files []File) *Continuity {
 		// project never attested). Attestations of unknown predicate types
 		// are no evidence of a publisher (SPEC §4.4), so they do not count.
 		d, err := pypi.ParseDistFilename(f.Filename)
-		if f.Evidence != HashOnly || len(seen) > 0 && (err != nil || !slices.Contains(h.refKinds, d.Kind)) {
+		if f.Evidence != HashOnly || attested && (err != nil || !slices.Contains(h.refKinds, d.Kind)) {
 			continue
 		}
 		what := "has no attestation"

@@ -257,3 +257,52 @@ func TestAuditContinuityOneClock(t *testing.T) {
 		t.Errorf("policy-expired reported: %v, continuity checked: %v (problems %v): the entry applied at one instant and not at the other", expired, p.Continuity != nil, p.Problems)
 	}
 }
+
+// TestAuditContinuityTarget: with a target (issue #11) only the files it
+// installs are checked. That a release has nothing attested is the
+// stolen-token pattern, but the sdist a target skips may be attested: a
+// project that attests only its sdists then read "regressed" for every
+// release audited for a target. Whether the skipped files are attested is
+// taken from the simple page the history reads; a release uploaded with a
+// stolen token still regresses.
+func TestAuditContinuityTarget(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, contModel())
+	target := &pypi.Target{PythonVersion: "3.12", Platforms: []string{"manylinux_2_28_x86_64"}}
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{Target: target})
+	rep := eng.Audit(t.Context(), engRequirements(t, "partial==1.1", "wheelonly==1.1", "stolen==1.2", "steady==1.1"))
+	acme := func(p string) []string { return []string{"acme/" + p} }
+	want := []contOut{
+		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
+		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true,
+			Kinds: []verify.ProblemKind{verify.ProvenanceRegressed}, Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
+		{Name: "stolen", Version: "1.2", Evidence: verify.HashOnly, Violation: true,
+			Kinds: []verify.ProblemKind{verify.ProvenanceRegressed}, Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("stolen")},
+		{Name: "steady", Version: "1.1", Evidence: verify.Verified, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("steady")},
+	}
+	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
+		t.Errorf("continuity with a target (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuditContinuityHashPinned: the same holds for any file left
+// unchecked, not only a target's: a requirement whose --hash pins only the
+// wheel (and audit --path, which checks only the installed wheel) reads a
+// release whose sdist alone is attested as it is, not as regressed.
+func TestAuditContinuityHashPinned(t *testing.T) {
+	t.Parallel()
+	srv, w := engIndex(t, contModel())
+	eng := engEngine(t, srv, w, pypi.Options{}, verify.Options{})
+	rep := eng.Audit(t.Context(), engRequirements(t,
+		"partial==1.1 --hash=sha256:"+engSHA256(t, engWheel("partial", "1.1")),
+		"wheelonly==1.1 --hash=sha256:"+engSHA256(t, engWheel("wheelonly", "1.1"))))
+	acme := func(p string) []string { return []string{"acme/" + p} }
+	want := []contOut{
+		{Name: "partial", Version: "1.1", Evidence: verify.HashOnly, OK: true, Status: policy.Same, ComparedWith: "1.0", Previous: acme("partial")},
+		{Name: "wheelonly", Version: "1.1", Evidence: verify.HashOnly, Violation: true,
+			Kinds: []verify.ProblemKind{verify.ProvenanceRegressed}, Status: policy.Regressed, ComparedWith: "1.0", Previous: acme("wheelonly")},
+	}
+	if diff := cmp.Diff(want, contOutcome(rep)); diff != "" {
+		t.Errorf("continuity with hash pins (-want +got):\n%s", diff)
+	}
+}

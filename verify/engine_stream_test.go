@@ -29,6 +29,7 @@ type engGate struct {
 	seen    map[string]int64 // release path → packages emitted when it was sent
 	others  chan struct{}    // closed when want other release paths have been sent
 	want    int
+	n       int // other release paths sent
 }
 
 func (g *engGate) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -36,8 +37,12 @@ func (g *engGate) RoundTrip(r *http.Request) (*http.Response, error) {
 		g.mu.Lock()
 		if _, ok := g.seen[r.URL.Path]; !ok {
 			g.seen[r.URL.Path] = g.emitted.Load()
-			if r.URL.Path != g.path && len(g.seen) == g.want+1 {
-				close(g.others)
+			// Counted apart from path, which the scheduler may send
+			// after the others.
+			if r.URL.Path != g.path {
+				if g.n++; g.n == g.want {
+					close(g.others)
+				}
 			}
 		}
 		g.mu.Unlock()

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyverify/pyverify/pypi"
 )
 
 // TestWheelRecord: the wheel's RECORD is the installed dist-info's, read
@@ -59,6 +61,38 @@ func TestWheelRecord(t *testing.T) {
 			}
 			if !strings.HasPrefix(got, tc.want) {
 				t.Errorf("got %q, want %q…", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestClosureInputsInstalled: an unlisted dependency says what was
+// audited ("not in …"). An installed distribution's requirement is located
+// at its RECORD, and naming every RECORD made each message list the whole
+// environment; it is the environment, as --path named it, once.
+func TestClosureInputsInstalled(t *testing.T) {
+	t.Parallel()
+	env := func(loc, name string) pypi.Requirement {
+		d := &pypi.InstalledDist{Location: loc, SitePackages: "lib/python3.12/site-packages",
+			DistInfo: "lib/python3.12/site-packages/" + name + "-1.0.dist-info", Name: name, Version: "1.0"}
+		return d.Requirement()
+	}
+	tests := []struct {
+		name string
+		reqs []pypi.Requirement
+		want string
+	}{
+		{"files and the command line", []pypi.Requirement{{Name: "a", File: "requirements.txt"}, {Name: "b", File: "dev.txt"}, {Name: "c"}},
+			"requirements.txt or dev.txt or the command line"},
+		{"one environment", []pypi.Requirement{env(".venv", "a"), env(".venv", "b"), env(".venv", "c")}, ".venv"},
+		{"a file and two environments", []pypi.Requirement{{Name: "a", File: "requirements.txt"}, env(".venv", "b"), env("other", "c"), env(".venv", "d")},
+			"requirements.txt or .venv or other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := inputsOf(tt.reqs); got != tt.want {
+				t.Errorf("inputsOf = %q, want %q", got, tt.want)
 			}
 		})
 	}

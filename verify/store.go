@@ -138,6 +138,9 @@ func (s *Store) Commit(rep *Report, createdBy string) (*Stored, error) {
 // conflict: the lock would pin bytes that are not in the directory.
 func (s *Store) unkeepable(p Package, placed map[string]string) (map[string]string, string) {
 	switch {
+	case p.Evidence == NotApplicable:
+		// Left out on purpose (issue #11), not a check that fell short.
+		return nil, "not applicable to the target"
 	case !p.OK && p.Violation:
 		return nil, "violates the policy"
 	case !p.OK:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/pyverify/pyverify/pypi"
 )
@@ -98,6 +99,10 @@ func (c *vcache) load(key string) (FileVerification, bool) {
 	if e.Format != vcacheFormat || e.Key != key || !plausible(e.Result) {
 		return FileVerification{}, false
 	}
+	// Used now: cache prune goes by modification time, as for the HTTP
+	// cache's entries. A failure only lets prune remove it sooner.
+	now := time.Now()
+	_ = os.Chtimes(f.Name(), now, now)
 	return e.Result, true
 }
 

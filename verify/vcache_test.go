@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -209,5 +210,36 @@ func vcWrite(t *testing.T, p string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestVerificationCacheUseRenews: an entry read back is marked used, as
+// the HTTP cache's are, so that `cache prune --older-than` (which goes by
+// modification time) keeps the entries every run still reads instead of
+// making the next run verify them all again.
+func TestVerificationCacheUseRenews(t *testing.T) {
+	t.Parallel()
+	w, err := engShared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := vcProvenance(t, w, "good", false), vcProvenance(t, w, "bad", true)
+	dir := t.TempDir()
+	vcAudit(t, dir, good, bad)
+	old := time.Now().Add(-30 * 24 * time.Hour)
+	for _, p := range vcEntries(t, dir) {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vcAudit(t, dir, good, bad) // warm: both entries read
+	for ev, p := range vcEntries(t, dir) {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.ModTime().After(old.Add(time.Hour)) {
+			t.Errorf("the %s entry read by the warm run still has modification time %v", ev, st.ModTime())
+		}
 	}
 }

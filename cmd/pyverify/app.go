@@ -56,6 +56,9 @@ type app struct {
 	outDirect bool       // out is -o FILE itself (a device or pipe), not a temporary file
 	mu        sync.Mutex // serialises stderr writes from concurrent callbacks
 	bar       string     // the progress line on stderr, redrawn after a log line; "" when none
+	// noBar: the report streams to the terminal, where redrawing the
+	// progress line would erase the package line just printed.
+	noBar bool
 }
 
 // globalFlags names the flags bindGlobalFlags defines.
@@ -437,6 +440,9 @@ func (a *app) progress() func(done, total int) {
 	return func(done, total int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
+		if a.noBar {
+			return
+		}
 		a.bar = fmt.Sprintf("checked %d/%d packages", done, total)
 		// A rate over less than a second measures nothing (1213.9/s).
 		if el := now().Sub(start); el >= time.Second {
@@ -461,6 +467,12 @@ func (a *app) audit(ctx context.Context, eng *verify.Engine, reqs []pypi.Require
 	st, err := report.NewStream(a.reportWriter(), a.format.f, report.FromVerify(eng.Header(), report.Meta{ToolVersion: version}))
 	if err != nil {
 		return nil, err
+	}
+	if a.out == nil && a.isTerminal(a.stdout) {
+		// The packages appearing are the progress.
+		a.mu.Lock()
+		a.noBar = true
+		a.mu.Unlock()
 	}
 	rep := eng.AuditStream(ctx, reqs, func(_ int, p verify.Package) { st.Package(p) })
 	a.clearProgress()

@@ -123,3 +123,45 @@ func TestTableFitsTerminal(t *testing.T) {
 		t.Errorf("publisher not elided:\n%s", table)
 	}
 }
+
+// TestStreamToTerminalNoProgress: json and jsonl stream to stdout as
+// packages finish; when stdout is the terminal the progress line is on,
+// each redraw ("\r\x1b[K") erased the package line just printed there.
+// The streamed packages are the progress then: no line is drawn. Rendered
+// formats, and a stream to a file or pipe, keep the progress line.
+func TestStreamToTerminalNoProgress(t *testing.T) {
+	srv, root := testIndex(t, pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
+		"demo": {"1.0": {{Filename: "demo-1.0-py3-none-any.whl", Content: []byte("demo wheel")}}},
+	}})
+	tests := []struct {
+		name         string
+		format       string
+		stdoutIsTTY  bool
+		wantProgress bool
+	}{
+		{"jsonl to the terminal", "jsonl", true, false},
+		{"json to the terminal", "json", true, false},
+		{"jsonl to a pipe", "jsonl", false, true},
+		{"text to the terminal", "text", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			a := &app{stdout: &stdout, stderr: &stderr,
+				isTerminal: func(w io.Writer) bool { return w == &stderr || tt.stdoutIsTTY && w == &stdout },
+				termWidth:  func(io.Writer) int { return 200 },
+				getenv: func(k string) string {
+					if k == "PYVERIFY_INDEX_URL" {
+						return srv.URL()
+					}
+					return ""
+				}}
+			if code := runApp(context.Background(), a, []string{"audit", "--no-cache", "--format", tt.format, "--trusted-root", root, "demo==1.0"}); code != exitOK {
+				t.Fatalf("exit %d\n%s%s", code, &stdout, &stderr)
+			}
+			if got := strings.Contains(stderr.String(), "checked 1/1 packages"); got != tt.wantProgress {
+				t.Errorf("progress line drawn: %v, want %v; stderr:\n%q", got, tt.wantProgress, stderr.String())
+			}
+		})
+	}
+}
