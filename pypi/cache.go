@@ -140,7 +140,7 @@ func (c *Client) notCached(rawURL string) error {
 // whose 304 names another ETag. Offline it answers from the cache alone,
 // fresh or not (SPEC §2 --offline), and a missing or unusable entry is
 // ErrNotCached.
-func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound error, fetch func(cond *docMeta) (docAnswer, error), use func([]byte) error) error {
+func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound error, fetch func(cond *docMeta) (docAnswer, error), use func(data []byte, cached bool) error) error {
 	if c.offline {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("GET %s: %w", u, err)
@@ -155,7 +155,7 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 			c.logf("cache hit %s", u)
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
 		}
-		if err := use(ent.body); err != nil {
+		if err := use(ent.body, true); err != nil {
 			c.logf("cache: removing unusable entry for %s: %v", u, err)
 			c.cache.remove(c.cache.metaPath(u))
 			return c.notCached(u)
@@ -174,7 +174,7 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 			c.cache.touch(c.cache.metaPath(u))
 			return fmt.Errorf("%w: %w", notFound, &StatusError{Code: 404, URL: u})
 		}
-		err := use(ent.body)
+		err := use(ent.body, true)
 		if err == nil {
 			c.logf("cache hit %s (fresh for %v)", u, left)
 			c.cache.touch(c.cache.metaPath(u))
@@ -192,7 +192,7 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 	if err == nil && ans.notModified {
 		uerr := errors.New("its 304 names ETag " + ans.meta.ETag + ", the cached copy " + cond.ETag)
 		if sameETag(ans.meta.ETag, cond.ETag) {
-			uerr = use(ent.body)
+			uerr = use(ent.body, true)
 		}
 		if uerr == nil {
 			c.logf("cache hit %s (not modified)", u)
@@ -210,7 +210,7 @@ func (c *Client) metadata(ctx context.Context, u string, limit int64, notFound e
 	if err != nil {
 		return err
 	}
-	if err := use(ans.data); err != nil {
+	if err := use(ans.data, false); err != nil {
 		return err
 	}
 	c.cache.writeMeta(u, 200, ans.data, ans.meta)

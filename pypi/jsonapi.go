@@ -68,7 +68,7 @@ func (c *Client) Project(ctx context.Context, project string) (*Project, error) 
 	var p *Project
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },
-		func(data []byte) (err error) { p, err = decodeProject(u, data); return err })
+		func(data []byte, _ bool) (err error) { p, err = decodeProject(u, data); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (c *Client) Release(ctx context.Context, project, version string) (*Release
 	var r *Release
 	err = c.metadata(ctx, key, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getJSON(ctx, u, project, cond) },
-		func(data []byte) (err error) { r, err = decodeRelease(u, data); return err })
+		func(data []byte, _ bool) (err error) { r, err = decodeRelease(u, data); return err })
 	if err != nil {
 		return nil, err
 	}

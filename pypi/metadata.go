@@ -109,7 +109,7 @@ func (c *Client) CoreMetadata(ctx context.Context, f File) ([]byte, error) {
 			}
 			return ans, err
 		},
-		func(data []byte) error {
+		func(data []byte, _ bool) error {
 			if f.CoreMetadataSHA256 != "" {
 				sum := sha256.Sum256(data)
 				if got := SHA256(hex.EncodeToString(sum[:])); got != f.CoreMetadataSHA256 {

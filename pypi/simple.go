@@ -75,7 +75,7 @@ func (c *Client) Simple(ctx context.Context, project string) (*SimpleProject, er
 	var sp *SimpleProject
 	err = c.metadata(ctx, u, MaxJSONDocumentSize, ErrNotFound,
 		func(cond *docMeta) (docAnswer, error) { return c.getSimple(ctx, u, cond) },
-		func(data []byte) (err error) { sp, err = decodeSimple(u, data); return err })
+		func(data []byte, _ bool) (err error) { sp, err = decodeSimple(u, data); return err })
 	if err != nil {
 		return nil, err
 	}
