@@ -18,19 +18,8 @@ import (
 	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/pypi/pypitest"
 	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/verify/verifytest"
 )
-
-// hostileAttestation is a minimal attestation that decodes and fails: what
-// the issue #8 attacker repeated ~30,000 times in one provenance document
-// under pypi.MaxProvenanceSize.
-const hostileAttestation = `{"verification_material":{"certificate":"AA==","transparency_entries":[]},"envelope":{"statement":"AA==","signature":"AA=="}}`
-
-// hostileProvenance is a provenance object of n hostile attestations in one
-// bundle.
-func hostileProvenance(n int) []byte {
-	atts := strings.TrimSuffix(strings.Repeat(hostileAttestation+",", n), ",")
-	return []byte(`{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitHub","repository":"acme/demo","workflow":"release.yml"},"attestations":[` + atts + `]}]}`)
-}
 
 // hostileWorld is one of the -hostile runs: what every file's provenance
 // is, and the exit status pyverify must give for it.
@@ -69,13 +58,13 @@ func runHostile(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 	}
 	defer b.close()
 	dir, bin, sig, root := b.dir, b.bin, b.sig, b.root
-	hostile := hostileProvenance(cfg.hostileAttestations)
+	hostile := verifytest.HostileProvenance(cfg.hostileAttestations)
 	if len(hostile) > pypi.MaxProvenanceSize {
 		fmt.Fprintf(stderr, "bench: %d attestations make %d bytes of provenance, more than the index may send (%d)\n",
 			cfg.hostileAttestations, len(hostile), pypi.MaxProvenanceSize)
 		return exitBroken
 	}
-	capped := hostileProvenance(verify.MaxAttestations)
+	capped := verifytest.HostileProvenance(verify.MaxAttestations)
 	worlds := []hostileWorld{
 		{"baseline", "genuine provenance, one attestation per file", 0, func(filename string, content []byte) ([]byte, error) {
 			sum := sha256.Sum256(content)

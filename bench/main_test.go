@@ -10,6 +10,7 @@ import (
 
 	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/verify/verifytest"
 )
 
 func TestParseSize(t *testing.T) {
@@ -136,7 +137,7 @@ func TestRunBadFlags(t *testing.T) {
 // ~30,000 minimal attestations that an index may send (under
 // pypi.MaxProvenanceSize), and pyverify refuses it at decoding.
 func TestHostileProvenance(t *testing.T) {
-	data := hostileProvenance(30000)
+	data := verifytest.HostileProvenance(30000)
 	if len(data) > pypi.MaxProvenanceSize {
 		t.Errorf("hostile provenance is %d bytes, more than the %d an index may send", len(data), pypi.MaxProvenanceSize)
 	}
@@ -144,7 +145,7 @@ func TestHostileProvenance(t *testing.T) {
 	if want := "too many attestations (30000, at most 64)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("DecodeProvenance = %v, want %q", err, want)
 	}
-	if _, err := verify.DecodeProvenance("capped.provenance", hostileProvenance(verify.MaxAttestations)); err != nil {
+	if _, err := verify.DecodeProvenance("capped.provenance", verifytest.HostileProvenance(verify.MaxAttestations)); err != nil {
 		t.Errorf("DecodeProvenance at the cap: %v", err)
 	}
 }

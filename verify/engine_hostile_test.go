@@ -13,19 +13,8 @@ import (
 	"github.com/pyverify/pyverify/pypi"
 	"github.com/pyverify/pyverify/pypi/pypitest"
 	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/verify/verifytest"
 )
-
-// hostileAttestation is a minimal attestation that decodes and fails: the
-// shape an index can repeat tens of thousands of times within
-// pypi.MaxProvenanceSize (issue #8).
-const hostileAttestation = `{"verification_material":{"certificate":"AA==","transparency_entries":[]},"envelope":{"statement":"AA==","signature":"AA=="}}`
-
-// hostileProvenance is a provenance object of n hostile attestations in one
-// bundle.
-func hostileProvenance(n int) []byte {
-	atts := strings.TrimSuffix(strings.Repeat(hostileAttestation+",", n), ",")
-	return []byte(`{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitHub","repository":"acme/demo","workflow":"release.yml"},"attestations":[` + atts + `]}]}`)
-}
 
 // TestAuditHostileProvenance: provenance that repeats an object key, or
 // holds more attestations than any real one, is index-error for its file,
@@ -45,10 +34,10 @@ func TestAuditHostileProvenance(t *testing.T) {
 	}
 	dup := append([]byte(`{"attestation_bundles":[],`), genuine[1:]...)
 	capped := engFile(capWheel, "")
-	capped.Provenance = hostileProvenance(verify.MaxAttestations)
+	capped.Provenance = verifytest.HostileProvenance(verify.MaxAttestations)
 	model := pypitest.Model{Projects: map[string]map[string][]pypitest.ModelFile{
 		"dupkey": {"1.0": {{Filename: dupWheel, Content: engContent(dupWheel), Provenance: dup}}},
-		"flood":  {"1.0": {{Filename: floodWheel, Content: engContent(floodWheel), Provenance: hostileProvenance(verify.MaxAttestations + 1)}}},
+		"flood":  {"1.0": {{Filename: floodWheel, Content: engContent(floodWheel), Provenance: verifytest.HostileProvenance(verify.MaxAttestations + 1)}}},
 		"capped": {"1.0": {capped}},
 	}}
 	srv, w := engIndex(t, model)
@@ -140,7 +129,7 @@ const hostileCount = 30000
 // it is refused (the document itself excluded), and should stay a small
 // fraction of the document's size.
 func BenchmarkDecodeHostileProvenance(b *testing.B) {
-	data := hostileProvenance(hostileCount)
+	data := verifytest.HostileProvenance(hostileCount)
 	if len(data) > pypi.MaxProvenanceSize {
 		b.Fatalf("hostile document is %d bytes, more than the %d an index may send", len(data), pypi.MaxProvenanceSize)
 	}
@@ -161,7 +150,7 @@ func BenchmarkVerifyFileAtCap(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data := hostileProvenance(verify.MaxAttestations)
+	data := verifytest.HostileProvenance(verify.MaxAttestations)
 	b.ReportAllocs()
 	for b.Loop() {
 		prov, err := verify.DecodeProvenance("capped.provenance", data)

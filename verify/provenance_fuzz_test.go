@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/verify/verifytest"
 )
 
 // att is a minimal well-formed attestation object; its fields are valid
@@ -132,10 +133,10 @@ func TestDecodeProvenanceErrors(t *testing.T) {
 		// provenance, is refused before any attestation is decoded.
 		{"repeated key", `{"version":1,"version":1,"attestation_bundles":[]}`, `x.provenance: duplicated key "version"`},
 		{"repeated key in an attestation", prov(strings.Replace(att, `"signature":"BAUG"`, `"signature":"BAUG","signature":"BAUG"`, 1)), `duplicated key "signature"`},
-		{"too many attestations", string(hostileProvenance(verify.MaxAttestations + 1)), "x.provenance: too many attestations (65, at most 64)"},
+		{"too many attestations", string(verifytest.HostileProvenance(verify.MaxAttestations + 1)), "x.provenance: too many attestations (65, at most 64)"},
 		{"too many over two bundles", `{"attestation_bundles":[{"publisher":{"kind":"GitHub"},"attestations":[` + atts(33) +
 			`]},{"attestations":[` + atts(32) + `],"publisher":{"kind":"GitHub"}}]}`, "x.provenance: too many attestations (65, at most 64)"},
-		{"too many behind an escaped key", strings.Replace(string(hostileProvenance(100)), `"attestations"`, `"attestation\u0073"`, 1), "x.provenance: too many attestations (100, at most 64)"},
+		{"too many behind an escaped key", strings.Replace(string(verifytest.HostileProvenance(100)), `"attestations"`, `"attestation\u0073"`, 1), "x.provenance: too many attestations (100, at most 64)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
