@@ -74,6 +74,28 @@ func writeMarkdown(w io.Writer, d *Document) error {
 	}
 	first = true
 	for _, p := range d.Packages {
+		if p.Applicable == nil || *p.Applicable {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n### Not applicable to the target\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(packageLabel(p)), mdEscape(orDash(p.NotApplicableReason)))
+	}
+	first = true
+	for _, p := range d.Packages {
+		if p.Installed == nil {
+			continue
+		}
+		if first {
+			fmt.Fprintf(b, "\n### Installed\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(packageLabel(p)), mdEscape(installedWords(p.Installed)))
+	}
+	first = true
+	for _, p := range d.Packages {
 		if len(p.SkippedFiles) == 0 {
 			continue
 		}
