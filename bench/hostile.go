@@ -4,14 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -57,7 +54,7 @@ func runHostile(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 		return exitBroken
 	}
 	defer b.close()
-	dir, bin, sig, root := b.dir, b.bin, b.sig, b.root
+	dir, sig, root := b.dir, b.sig, b.root
 	hostile := verifytest.HostileProvenance(cfg.hostileAttestations)
 	if len(hostile) > pypi.MaxProvenanceSize {
 		fmt.Fprintf(stderr, "bench: %d attestations make %d bytes of provenance, more than the index may send (%d)\n",
@@ -100,7 +97,8 @@ func runHostile(ctx context.Context, cfg config, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "bench: %s, %s…\n", w.name, f.name)
 			args := append([]string{"audit", "-r", reqFile, "--trusted-root", root, "--no-cache", "-q",
 				"--index-url", srv.URL(), "--concurrency", fmt.Sprint(cfg.concurrency)}, f.flags...)
-			peak, wall, code, err := peakRSS(ctx, dir, bin, args)
+			st, err := b.run(args)
+			peak, wall, code := st.peak, st.wall, st.exit
 			if err != nil {
 				srv.Close()
 				fmt.Fprintf(stderr, "bench: %s, %s: %v\n", w.name, f.name, err)
@@ -163,29 +161,4 @@ func hostileIndex(cfg config, w hostileWorld) (*pypitest.Server, []string, error
 	srv := pypitest.New(model, nil)
 	srv.SetLatency(cfg.latency)
 	return srv, reqs, nil
-}
-
-// peakRSS runs bin with args in dir, its report discarded, and returns its
-// peak resident set size, wall time and exit status.
-func peakRSS(ctx context.Context, dir, bin string, args []string) (int64, time.Duration, int, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Stdout = io.Discard
-	var errOut strings.Builder
-	cmd.Stderr = &errOut
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		return 0, 0, 0, err
-	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, 0, 0, errors.New("no resource usage for the child on this system")
-	}
-	if s := strings.TrimSpace(errOut.String()); s != "" && cmd.ProcessState.ExitCode() == 2 {
-		return 0, 0, 0, fmt.Errorf("pyverify: %s", s)
-	}
-	return ru.Maxrss << 10, wall, cmd.ProcessState.ExitCode(), nil // Linux: maxrss is in KiB
 }
