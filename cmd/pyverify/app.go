@@ -680,6 +680,30 @@ func (a *app) readInstalled(dirs []string) ([]pypi.Requirement, error) {
 
 // readInputs reads requirements files, inline specs and environments
 // (audit and policy init): all their errors are reported together.
+// auditInputs reads the inputs of a command that audits them (audit,
+// download; what names it in messages), then builds the index client for
+// the index they name and the trusted root and policy, so that every
+// input or configuration error is found before any package is checked.
+func (a *app) auditInputs(ctx context.Context, what string, files, inline, paths []string) ([]pypi.Requirement, verify.Options, error) {
+	reqs, opts, err := a.readInputs(files, inline, paths)
+	if err != nil {
+		return nil, verify.Options{}, err
+	}
+	if len(reqs) == 0 {
+		// A gate pointed at the wrong file must not pass silently.
+		return nil, verify.Options{}, fmt.Errorf("nothing to %s: %s lists no requirements", what, strings.Join(files, ", "))
+	}
+	c, err := a.client(opts)
+	if err != nil {
+		return nil, verify.Options{}, err
+	}
+	d, err := a.loadDeps(ctx, true)
+	if err != nil {
+		return nil, verify.Options{}, err
+	}
+	return reqs, a.engineOptions(d, c), nil
+}
+
 func (a *app) readInputs(files, inline, paths []string) ([]pypi.Requirement, []pypi.Option, error) {
 	var (
 		reqs []pypi.Requirement

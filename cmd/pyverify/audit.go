@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,23 +32,10 @@ func newAuditCmd(a *app) *cobra.Command {
 			case noDownload && len(paths) > 0:
 				return usageError(cmd, errors.New(msgPathNoDownload))
 			}
-			reqs, opts, err := a.readInputs(files, args, paths)
+			reqs, o, err := a.auditInputs(cmd.Context(), "audit", files, args, paths)
 			if err != nil {
 				return err
 			}
-			if len(reqs) == 0 {
-				// A gate pointed at the wrong file must not pass silently.
-				return fmt.Errorf("nothing to audit: %s lists no requirements", strings.Join(files, ", "))
-			}
-			c, err := a.client(opts)
-			if err != nil {
-				return err
-			}
-			d, err := a.loadDeps(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			o := a.engineOptions(d, c)
 			o.NoDownload, o.FlagUnpinned = noDownload, true
 			withClosure(&o, target)
 			rep, err := a.audit(cmd.Context(), verify.NewEngine(o), reqs, false)

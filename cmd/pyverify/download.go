@@ -51,27 +51,15 @@ checks it again. Exit codes are the audit's.`,
 			if err := checkNotInput(dir, files); err != nil {
 				return err
 			}
-			reqs, opts, err := a.readRequirements(files, args)
+			reqs, o, err := a.auditInputs(cmd.Context(), "download", files, args, nil)
 			if err != nil {
 				return err
 			}
-			if len(reqs) == 0 {
-				return fmt.Errorf("nothing to download: %s lists no requirements", strings.Join(files, ", "))
-			}
-			c, err := a.client(opts)
-			if err != nil {
-				return err
-			}
-			d, err := a.loadDeps(cmd.Context(), true)
-			if err != nil {
-				return err
-			}
-			store, err := verify.NewStore(dir) // before any network work: an unwritable DIR is exit 2
+			store, err := verify.NewStore(dir) // before any package is checked: an unwritable DIR is exit 2
 			if err != nil {
 				return err
 			}
 			defer store.Discard()
-			o := a.engineOptions(d, c)
 			o.FlagUnpinned, o.Keep = true, store.Keep
 			withClosure(&o, target)
 			rep := verify.NewEngine(o).Audit(cmd.Context(), reqs)
